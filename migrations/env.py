@@ -1,0 +1,49 @@
+"""alembic environment of the platform: the core and every plugin branch.
+
+Run through ``platform <ini> migrate`` (or :mod:`platform_core.db.migrations`),
+which passes the settings, and optionally a live connection, in
+``config.attributes``.
+"""
+
+from alembic import context
+
+from platform_core.db import Base, build_engine
+from platform_core.db.models import import_all_models
+
+config = context.config
+settings = config.attributes["settings"]
+progress = config.attributes.get("progress")
+
+import_all_models()
+target_metadata = Base.metadata
+
+
+def report_progress(ctx, step, heads, run_args):
+    if progress is not None:
+        arrow = "->" if step.is_upgrade else "<-"
+        progress(f"  {arrow} {step.up_revision_id}  {step.up_revision.doc or ''}".rstrip())
+
+
+def run_with(connection):
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+        on_version_apply=report_progress,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = config.attributes.get("connection")
+if connection is not None:
+    run_with(connection)
+else:
+    engine = build_engine(settings)
+    try:
+        with engine.connect() as connection:
+            run_with(connection)
+            connection.commit()
+    finally:
+        engine.dispose()

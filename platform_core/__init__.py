@@ -1,0 +1,38 @@
+"""The platform's core: the WSGI application factory.
+
+``main`` reads as the table of contents of the system: each line includes one
+part of the core, in the order the parts depend on each other.
+"""
+
+from pyramid.config import Configurator
+
+from platform_core.settings import check_secrets, get_list, resolve_environment_references
+
+
+def main(global_config=None, **settings):
+    """Build the WSGI application from the ``[app:main]`` settings."""
+    settings = resolve_environment_references(settings)
+    check_secrets(settings)
+    # Cornice's own exception views answer text/plain; the envelope's answer instead.
+    settings["handle_exceptions"] = "false"
+
+    with Configurator(settings=settings) as config:
+        # X-Request-Id on every response and every log line; outermost, so errors carry it too.
+        config.include("platform_core.request_id")
+        # One SQLAlchemy session and one transaction per request, with retries.
+        config.include("platform_core.db")
+        # The shared Redis client (or its in-process substitute).
+        config.include("platform_core.redis_client")
+        # Cornice: declarative REST services validated with colander.
+        config.include("cornice")
+        # The JSON renderer and the views that turn every error into the envelope.
+        config.include("platform_core.envelope")
+        with config.route_prefix_context("/api"):
+            # Liveness of the database and Redis.
+            config.include("platform_core.health")
+            # The OpenAPI document and its two documentation pages.
+            config.include("platform_core.openapi")
+        # Deployment-specific additions, after everything they may build on.
+        for name in get_list(settings, "platform.includes"):
+            config.include(name)
+        return config.make_wsgi_app()

@@ -1,0 +1,163 @@
+"""The response envelope: success bodies, the JSON renderer and the error views.
+
+Every JSON answer of the platform is ``{"data", "message", "meta"}`` on
+success and ``{"data": null, "message", "code", "errors"}`` on error (see
+``api-contract.md``). Views return the success shape through the helpers
+below; errors are raised as :class:`platform_core.errors.APIError` (or any
+exception) and rendered here, in one place, so no plugin can drift from the
+contract and no traceback can reach a client.
+"""
+
+import datetime
+import decimal
+import logging
+import math
+import uuid
+
+import orjson
+from pyramid.httpexceptions import HTTPException
+from pyramid.renderers import JSON
+from pyramid.view import exception_view_config
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from platform_core.errors import APIError, NotAuthenticated, Unavailable
+
+log = logging.getLogger(__name__)
+
+#: Error codes for Pyramid's own HTTP exceptions, by status.
+HTTP_STATUS_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    415: "bad_request",
+    429: "rate_limited",
+}
+
+HTTP_STATUS_MESSAGES = {
+    404: "Not found",
+    405: "Method not allowed",
+    415: "Unsupported content type",
+}
+
+
+def ok(data=None, message="OK", meta=None):
+    """A success body."""
+    return {"data": data, "message": message, "meta": meta or {}}
+
+
+def created(request, data, message="Created"):
+    """A 201 success body for a new object."""
+    request.response.status_code = 201
+    return ok(data, message)
+
+
+def updated(data, message="Updated"):
+    """A success body for a changed object."""
+    return ok(data, message)
+
+
+def deleted(message="Deleted"):
+    """A success body for a deletion; there is no object left to show."""
+    return ok(None, message)
+
+
+def paginated(items, page, page_size, total, message="OK", meta=None):
+    """A list body with ``meta.pagination`` as the contract describes it."""
+    pages = math.ceil(total / page_size) if page_size else 0
+    pagination = {"page": page, "page_size": page_size, "total": total, "pages": pages}
+    return ok(items, message, {**(meta or {}), "pagination": pagination})
+
+
+def error_body(code, message, errors=None):
+    """An error body; ``errors`` maps field names to lists of messages."""
+    return {"data": None, "message": message, "code": code, "errors": errors or {}}
+
+
+def render_error(request, status, code, message, errors=None, headers=None):
+    """Turn an error into the response of this request, in the envelope."""
+    response = request.response
+    response.status_code = status
+    response.content_type = "application/json"
+    response.charset = "utf-8"
+    response.body = _dumps(error_body(code, message, errors))
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _json_default(value):
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            # Naive datetimes in this platform are UTC (SQLite drops the offset).
+            value = value.replace(tzinfo=datetime.timezone.utc)
+        return value.isoformat()
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _dumps(value):
+    return orjson.dumps(value, default=_json_default, option=orjson.OPT_PASSTHROUGH_DATETIME)
+
+
+def _serializer(value, default=None, **kw):
+    return _dumps(value).decode()
+
+
+@exception_view_config(APIError)
+def api_error_view(exc, request):
+    """Any :class:`APIError`, raised by the core or a plugin."""
+    return render_error(request, exc.status, exc.code, exc.message, exc.errors, exc.headers)
+
+
+@exception_view_config(HTTPException)
+def http_exception_view(exc, request):
+    """Pyramid's own HTTP exceptions: unknown routes, wrong methods, denials."""
+    status = exc.status_code
+    if status < 400:
+        return exc
+    if status == 403 and request.authenticated_userid is None:
+        # The security policy denies anonymous callers the same way it denies
+        # members without the permission; to the client these differ.
+        err = NotAuthenticated()
+        return render_error(request, err.status, err.code, err.message, headers=err.headers)
+    code = HTTP_STATUS_CODES.get(status, "server_error" if status >= 500 else "bad_request")
+    message = HTTP_STATUS_MESSAGES.get(status, exc.title)
+    headers = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None
+    return render_error(request, status, code, message, headers=headers)
+
+
+@exception_view_config(RedisConnectionError)
+@exception_view_config(RedisTimeoutError)
+@exception_view_config(OperationalError)
+def backing_service_down_view(exc, request):
+    """The database or Redis could not be reached: 503, never a traceback."""
+    log.error("backing service unavailable: %s", type(exc).__name__, exc_info=exc)
+    err = Unavailable()
+    return render_error(request, err.status, err.code, err.message, headers={"Retry-After": "5"})
+
+
+@exception_view_config(Exception)
+def server_error_view(exc, request):
+    """Anything unexpected: logged in full with the request id, answered plainly."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return backing_service_down_view(exc, request)
+    log.exception("unhandled error in %s %s", request.method, request.path)
+    return render_error(request, 500, "server_error", "An unexpected error occurred")
+
+
+def includeme(config):
+    """Register the JSON renderer and the error views."""
+    config.add_renderer("json", JSON(serializer=_serializer))
+    config.scan(__name__)

@@ -1,0 +1,26 @@
+"""colander types and nodes shared by the core and every plugin."""
+
+import colander
+
+_TRUE = ("true", "1", "yes", "on")
+_FALSE = ("false", "0", "no", "off")
+
+
+class StrictBoolean(colander.Boolean):
+    """A boolean that refuses values it does not recognise.
+
+    colander's own Boolean reads any unknown string as true, so
+    ``?include_deleted=perhaps`` would switch an option on.
+    """
+
+    def deserialize(self, node, cstruct):
+        if cstruct is colander.null:
+            return colander.null
+        if isinstance(cstruct, bool):
+            return cstruct
+        value = str(cstruct).strip().lower()
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        raise colander.Invalid(node, "Must be true or false")

@@ -1,0 +1,1 @@
+"""Test kit (see plugin.py)."""

@@ -1,0 +1,114 @@
+"""The platform's pytest plugin: fixtures for the core's and plugins' tests.
+
+Registered through the ``pytest11`` entry point, so any test suite in an
+environment where ``platform-core`` is installed has these fixtures.
+
+Levels, from bare to complete (use the smallest that serves the test):
+
+- ``app_settings``: the settings the app is built with (session-wide);
+- ``app``: the WSGI application, migrated database underneath (session-wide);
+- ``db_connection``: a connection in a transaction rolled back after the test;
+  every request and every ``dbsession`` of the test runs inside it, so tests
+  leave nothing behind and need no cleanup SQL;
+- ``dbsession``: a session on that connection, for arranging and checking data;
+- ``redis``: the app's Redis, emptied before the test;
+- ``testapp``: a WebTest client of the app.
+
+The backend is chosen by environment variables: ``PLATFORM_TEST_DATABASE_URL``
+(a PostgreSQL server) and ``PLATFORM_TEST_REDIS_URL`` (a Redis server);
+without them, SQLite and fakeredis.
+"""
+
+import os
+import warnings
+
+import pytest
+import webtest
+from sqlalchemy.orm import Session
+
+from platform_core.testing.database import REDIS_URL_VARIABLE, TestDatabase
+
+TEST_SECRET = "test-secret-" + "x" * 64
+
+
+@pytest.fixture(scope="session")
+def test_database(tmp_path_factory):
+    """The run's own database (created empty, dropped at the end)."""
+    database = TestDatabase(tmp_path_factory.mktemp("db"))
+    database.create()
+    yield database
+    database.drop()
+
+
+@pytest.fixture(scope="session")
+def app_settings(test_database, tmp_path_factory):
+    """Settings of the app under test; override this fixture to change them."""
+    return {
+        "platform.environment": "testing",
+        "sqlalchemy.url": test_database.url,
+        "redis.url": os.environ.get(REDIS_URL_VARIABLE, ""),
+        "auth.secret": TEST_SECRET,
+        "mail.backend": "file",
+        "mail.file_path": str(tmp_path_factory.mktemp("mail")),
+        "mail.sender": "Platform <no-reply@example.test>",
+    }
+
+
+@pytest.fixture(scope="session")
+def app(app_settings):
+    """The WSGI application over a freshly migrated database."""
+    from platform_core import main
+    from platform_core.db import migrations
+
+    migrations.upgrade(app_settings)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        application = main({}, **app_settings)
+    yield application
+    application.registry["db_engine"].dispose()
+
+
+@pytest.fixture
+def db_connection(app):
+    """A connection whose outer transaction is rolled back after the test.
+
+    The app's session factory is bound to it with savepoints, so a request's
+    commit or rollback only ends its savepoint: requests see each other's
+    committed work, a failed request leaves nothing, and the test leaves nothing.
+    """
+    factory = app.registry["dbsession_factory"]
+    connection = app.registry["db_engine"].connect()
+    outer = connection.begin()
+    original = dict(factory.kw)
+    factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        yield connection
+    finally:
+        factory.kw.clear()
+        factory.kw.update(original)
+        if outer.is_active:
+            outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def dbsession(db_connection):
+    """A session on the test's connection, for arranging and checking data."""
+    session = Session(bind=db_connection, join_transaction_mode="create_savepoint",
+                      expire_on_commit=False)
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def redis(app):
+    """The app's Redis client, emptied before the test."""
+    client = app.registry["redis"]
+    client.flushdb()
+    return client
+
+
+@pytest.fixture
+def testapp(app, db_connection, redis):
+    """A WebTest client of the app inside the test's rolled-back transaction."""
+    return webtest.TestApp(app, extra_environ={"REMOTE_ADDR": "127.0.0.1"})

@@ -1,0 +1,82 @@
+"""Request validation: Cornice's colander pipeline, answered in the envelope.
+
+A view declares one colander schema with optional ``body``, ``querystring``
+and ``path`` children (see :func:`request_schema`); Cornice validates before
+the view runs and the view reads ``request.validated``. Failures become 400
+``validation_error`` with per-field messages, except a body that is not JSON
+or not sent as JSON, which is 400 ``bad_request``.
+"""
+
+import re
+
+import colander
+from cornice.validators import colander_validator, extract_cstruct
+
+from platform_core.envelope import render_error
+
+_JSON_CONTENT_TYPE = re.compile(r"^application/([a-z0-9.+-]*\+)?json$")
+
+#: Set on a request whose body cannot be read at all (bad_request, not validation_error).
+_UNREADABLE = "platform.body_unreadable"
+
+
+def extract_json_request(request):
+    """Cornice deserializer: a body with content is read only as JSON.
+
+    Form posts and other content types on a JSON route are refused rather than
+    silently validated as an empty body.
+    """
+    if request.body and not _JSON_CONTENT_TYPE.match(request.content_type or ""):
+        request.environ[_UNREADABLE] = True
+        request.errors.add("header", "Content-Type", "Send the body as application/json")
+        return {}
+    cstruct = extract_cstruct(request)
+    for error in request.errors:
+        if error["location"] == "body" and str(error["description"]).startswith("Invalid JSON"):
+            request.environ[_UNREADABLE] = True
+            error["description"] = "The body is not valid JSON"
+    return cstruct
+
+
+def validate_request(request, **kwargs):
+    """The validator of every platform view that declares a ``schema``."""
+    deserializer = kwargs.pop("deserializer", None) or extract_json_request
+    cstruct = deserializer(request)
+    if request.errors or kwargs.get("schema") is None:
+        return
+    colander_validator(request, deserializer=lambda _request: cstruct, **kwargs)
+
+
+def request_schema(body=None, querystring=None, path=None, name="Request"):
+    """Combine a body, querystring and path schema into Cornice's request schema."""
+    schema = colander.SchemaNode(colander.Mapping(unknown="ignore"), name="")
+    schema.title = name
+    for location, node in (("body", body), ("querystring", querystring), ("path", path)):
+        if node is None:
+            continue
+        node = node() if isinstance(node, type) else node.clone()
+        node.name = location
+        if location != "body":
+            node.missing = colander.drop
+        schema.add(node)
+    return schema
+
+
+def envelope_error_handler(request):
+    """Cornice's error handler: the collected errors as the contract's envelope."""
+    errors = {}
+    for error in request.errors:
+        location, name = error["location"], error["name"] or ""
+        field = name if location in ("body", "header") else (name or location)
+        messages = errors.setdefault(field or "_", [])
+        messages.extend(_split_messages(error["description"]))
+    if request.environ.get(_UNREADABLE):
+        return render_error(request, 400, "bad_request", "The request body cannot be read", errors)
+    return render_error(request, 400, "validation_error", "Validation failed", errors)
+
+
+def _split_messages(description):
+    if isinstance(description, bytes):
+        description = description.decode("utf-8", "replace")
+    # colander joins several messages for one field with "; ".
+    return [part for part in str(description).split("; ") if part]

@@ -1,0 +1,51 @@
+"""Routes that exist only in the test app, to provoke the core's error paths."""
+
+import colander
+from pyramid.security import NO_PERMISSION_REQUIRED
+
+from platform_core.errors import Conflict
+from platform_core.rest import api_service
+from platform_core.schemas import StrictBoolean
+from platform_core.validation import request_schema
+
+boom = api_service("test.boom", "/api/_test/boom")
+echo = api_service("test.echo", "/api/_test/echo")
+
+
+class Line(colander.MappingSchema):
+    sku = colander.SchemaNode(colander.String(), validator=colander.Length(min=1, max=20))
+    quantity = colander.SchemaNode(colander.Integer(), validator=colander.Range(min=1))
+
+
+class Lines(colander.SequenceSchema):
+    line = Line()
+
+
+class EchoBody(colander.MappingSchema):
+    name = colander.SchemaNode(colander.String(), validator=colander.Length(min=1, max=50))
+    price = colander.SchemaNode(colander.Decimal(), validator=colander.Range(min=0))
+    lines = Lines(missing=colander.drop)
+
+
+class EchoQuery(colander.MappingSchema):
+    verbose = colander.SchemaNode(StrictBoolean(), missing=False)
+
+
+@boom.get(permission=NO_PERMISSION_REQUIRED)
+def explode(request):
+    raise RuntimeError("secret internal detail /etc/passwd SELECT * FROM users")
+
+
+@echo.post(permission=NO_PERMISSION_REQUIRED, schema=request_schema(body=EchoBody, querystring=EchoQuery))
+def echo_body(request):
+    return {"data": request.validated["body"], "message": "OK", "meta": {}}
+
+
+def includeme(config):
+    config.scan(__name__)
+    config.add_route("test.conflict", "/api/_test/conflict")
+    config.add_view(raise_conflict, route_name="test.conflict", permission=NO_PERMISSION_REQUIRED)
+
+
+def raise_conflict(request):
+    raise Conflict(errors={"name": ["Already taken"]})
