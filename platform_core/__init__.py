@@ -23,6 +23,10 @@ def main(global_config=None, **settings):
         config.include("platform_core.db")
         # The shared Redis client (or its in-process substitute).
         config.include("platform_core.redis_client")
+        # The clock every expiry is checked against (tests replace it).
+        config.include("platform_core.clock")
+        # Outgoing mail, delivered only when the request's transaction commits.
+        config.include("platform_core.mail")
         # Cornice: declarative REST services validated with colander.
         config.include("cornice")
         # The JSON renderer and the views that turn every error into the envelope.
@@ -30,6 +34,10 @@ def main(global_config=None, **settings):
         with config.route_prefix_context("/api"):
             # Liveness of the database and Redis.
             config.include("platform_core.health")
+            # Who is calling: accounts, tokens, 2FA, lockout, rate limits, the security policy.
+            config.include("platform_core.auth")
+            # Businesses, members, roles, permissions and the active business of a request.
+            config.include("platform_core.tenancy")
             # The OpenAPI document and its two documentation pages.
             config.include("platform_core.openapi")
         # Deployment-specific additions, after everything they may build on.

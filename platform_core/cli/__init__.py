@@ -12,7 +12,7 @@ import sys
 from platform_core.cli.environment import CommandEnvironment
 
 #: Command modules, in the order ``platform --help`` lists them.
-COMMAND_MODULES = ("platform_core.cli.migrate",)
+COMMAND_MODULES = ("platform_core.cli.migrate", "platform_core.cli.revision")
 
 
 def build_parser():

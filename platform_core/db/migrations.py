@@ -30,6 +30,7 @@ def alembic_config(settings, connection=None, extra_locations=(), progress=None)
     cfg.set_main_option("script_location", str(CORE_MIGRATIONS))
     cfg.set_main_option("path_separator", "space")
     cfg.set_main_option("version_locations", " ".join(version_locations(extra_locations)))
+    cfg.set_main_option("file_template", "%%(rev)s_%%(slug)s")
     cfg.attributes["settings"] = settings
     cfg.attributes["connection"] = connection
     cfg.attributes["progress"] = progress

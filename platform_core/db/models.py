@@ -3,7 +3,7 @@
 import importlib
 
 #: Modules defining the core's tables, imported for their side effect on Base.metadata.
-CORE_MODEL_MODULES = ()
+CORE_MODEL_MODULES = ("platform_core.auth.models", "platform_core.tenancy.models")
 
 
 def import_all_models(extra_modules=()):

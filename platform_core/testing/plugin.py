@@ -27,6 +27,8 @@ import webtest
 from sqlalchemy.orm import Session
 
 from platform_core.testing.database import REDIS_URL_VARIABLE, TestDatabase
+from platform_core.testing.factories import Factory
+from platform_core.testing.mailbox import Mailbox
 
 TEST_SECRET = "test-secret-" + "x" * 64
 
@@ -51,6 +53,12 @@ def app_settings(test_database, tmp_path_factory):
         "mail.backend": "file",
         "mail.file_path": str(tmp_path_factory.mktemp("mail")),
         "mail.sender": "Platform <no-reply@example.test>",
+        # Cheap hashing: the tests check behaviour, not the hash's cost.
+        "auth.argon2_time_cost": "1",
+        "auth.argon2_memory_cost": "1024",
+        "auth.argon2_parallelism": "1",
+        # Generous limits; tests of rate limiting lower them themselves.
+        **{f"auth.rate_limit.{scope}": "1000/60s" for scope in ("login", "register", "refresh", "password", "token")},
     }
 
 
@@ -112,3 +120,24 @@ def redis(app):
 def testapp(app, db_connection, redis):
     """A WebTest client of the app inside the test's rolled-back transaction."""
     return webtest.TestApp(app, extra_environ={"REMOTE_ADDR": "127.0.0.1"})
+
+
+@pytest.fixture
+def clock(app):
+    """The app's clock, frozen at the current time; ``clock.advance(minutes=5)`` moves it."""
+    app_clock = app.registry["clock"]
+    app_clock.freeze()
+    yield app_clock
+    app_clock.unfreeze()
+
+
+@pytest.fixture
+def factory(app, dbsession):
+    """Makes users, businesses and logged-in callers (see platform_core.testing.factories)."""
+    return Factory(app, dbsession)
+
+
+@pytest.fixture
+def mailbox(app_settings):
+    """The messages the file mailer wrote during the test, parsed."""
+    return Mailbox(app_settings["mail.file_path"])

@@ -49,3 +49,24 @@ def includeme(config):
 
 def raise_conflict(request):
     raise Conflict(errors={"name": ["Already taken"]})
+
+
+whoami = api_service("test.whoami", "/api/_test/whoami")
+write_then_fail = api_service("test.write_then_fail", "/api/_test/write-then-fail")
+
+
+@whoami.get(permission="core.business.view")
+def show_membership(request):
+    """A tenant-scoped probe: which business and role the request acts in."""
+    membership = request.membership
+    return {"data": {"business_id": str(membership.business_id), "role": membership.role}, "message": "OK", "meta": {}}
+
+
+@write_then_fail.post(permission=NO_PERMISSION_REQUIRED)
+def write_then_fail_view(request):
+    """Writes a business, flushes it, then fails: the transaction must roll back."""
+    from platform_core.tenancy.models import Business
+
+    request.dbsession.add(Business(name="Ghost", slug="ghost-business"))
+    request.dbsession.flush()
+    raise Conflict("failed after writing")

@@ -1,0 +1,87 @@
+"""The Pyramid 2 security policy: who is calling, and may they do this.
+
+Identity comes from the bearer access token (verified for signature, expiry,
+type and revocation, see :mod:`platform_core.auth.tokens`); permissions come
+from the caller's role in the active business (see
+:mod:`platform_core.tenancy.context`), looked up in the permission registry
+that the core and every plugin fill with their grants.
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from pyramid.security import Allowed, Denied
+from pyramid.interfaces import ISecurityPolicy
+from zope.interface import implementer
+
+from platform_core.auth.models import User
+from platform_core.auth.tokens import ACCESS
+from platform_core.errors import NotAuthenticated
+
+#: The permission of routes open to any logged-in user, whatever their businesses.
+AUTHENTICATED = "core.authenticated"
+
+
+@dataclass(frozen=True)
+class Identity:
+    user: User
+    claims: dict
+
+    @property
+    def user_id(self):
+        return self.user.id
+
+
+def bearer_token(request):
+    """The token of an ``Authorization: Bearer`` header, or None."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def load_identity(request):
+    """The caller's identity, or None when there is no valid access token."""
+    token = bearer_token(request)
+    if token is None:
+        return None
+    try:
+        claims = request.registry["auth.tokens"].verify(token, ACCESS)
+        user = request.dbsession.get(User, uuid.UUID(claims["sub"]))
+    except (NotAuthenticated, ValueError):
+        return None
+    if user is None or not user.is_active:
+        return None
+    return Identity(user, claims)
+
+
+@implementer(ISecurityPolicy)
+class PlatformSecurityPolicy:
+    def identity(self, request):
+        return request.platform_identity
+
+    def authenticated_userid(self, request):
+        identity = request.platform_identity
+        return str(identity.user_id) if identity else None
+
+    def permits(self, request, context, permission):
+        identity = request.platform_identity
+        if identity is None:
+            return Denied("not authenticated")
+        if permission == AUTHENTICATED:
+            return Allowed("authenticated")
+        # A context that names its business (e.g. /api/businesses/{id}/...) wins
+        # over the X-Business-Id header; membership lookups raise the contract's
+        # business_required / not_a_member errors themselves.
+        membership = getattr(context, "membership", None) or request.membership
+        roles = request.registry["permissions"].roles_for(permission)
+        if membership.role in roles:
+            return Allowed(f"{membership.role} has {permission}")
+        return Denied(f"{membership.role} lacks {permission}")
+
+    def remember(self, request, userid, **kw):
+        return []
+
+    def forget(self, request, **kw):
+        return []

@@ -1,0 +1,207 @@
+"""JWT access and refresh tokens: issue, verify, rotate, revoke.
+
+pyramid-jwt is used as the token codec only: :class:`JWTCodec` keeps its
+``create_token`` (claims, signing, expiry) and its configuration, and decodes
+with a pinned algorithm list and required claims. Its own ``jwt_decode``
+needs a request only to log, so the codec decodes without one. Its
+authentication policy is not installed: it is a deprecated Pyramid 1
+``IAuthenticationPolicy``, expects the ``JWT`` scheme rather than ``Bearer``,
+keeps only the user id and swallows every failure as a silent 403. Our own
+security policy (:mod:`platform_core.auth.policy`) calls :class:`TokenService`.
+
+Every token has ``sub``, ``type``, ``jti``, ``iat``, ``exp`` and ``fam``, the
+family: the id of the login a chain of refresh rotations came from. Revocation
+state lives in Redis with a TTL of the token's remaining life:
+
+- ``auth:revoked:jti:<jti>`` — one token (logout, a used refresh token);
+- ``auth:revoked:fam:<fam>`` — every token of a login (refresh token reuse);
+- ``auth:generation:<id>`` — a counter the password reset increments; every
+  token carries the user's generation at issue (``gen``), and a token of an
+  older generation is revoked. (A timestamp would not do: ``iat`` has whole
+  seconds, so a login in the same second as the reset would be revoked too.)
+"""
+
+import logging
+import uuid
+from dataclasses import dataclass
+
+import jwt
+
+from pyramid.exceptions import ConfigurationError
+from pyramid_jwt.policy import JWTAuthenticationPolicy
+
+from platform_core.errors import NotAuthenticated
+from platform_core.settings import get_duration
+
+log = logging.getLogger(__name__)
+
+ACCESS = "access"
+REFRESH = "refresh"
+REQUIRED_CLAIMS = ("sub", "type", "jti", "iat", "exp", "fam", "gen")
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+    def as_dict(self):
+        return {
+            "access_token": self.access_token,
+            "refresh_token": self.refresh_token,
+            "token_type": "Bearer",
+            "expires_in": self.expires_in,
+        }
+
+
+class JWTCodec(JWTAuthenticationPolicy):
+    """pyramid-jwt's token maker, with a decoder usable outside a request."""
+
+    def decode(self, token, required=("sub", "iat", "exp")):
+        """The claims of a well-signed, unexpired token; ``{}`` for anything else.
+
+        Only the configured algorithm is accepted, so ``alg: none`` and
+        algorithm-confusion tokens fail here.
+        """
+        try:
+            return jwt.decode(
+                token, self.public_key, algorithms=[self.algorithm], leeway=self.leeway,
+                audience=self.audience, options={"require": list(required)},
+            )
+        except jwt.InvalidTokenError as exc:
+            log.info("rejected token: %s", exc)
+            return {}
+
+
+class TokenService:
+    """Issues and verifies the platform's JWTs against the revocation lists."""
+
+    def __init__(self, codec, redis, access_lifetime, refresh_lifetime, clock):
+        self.codec = codec
+        self.redis = redis
+        self.access_lifetime = access_lifetime
+        self.refresh_lifetime = refresh_lifetime
+        self.clock = clock
+
+    def issue_pair(self, user_id, family=None):
+        """A new access and refresh token; a login starts a new family."""
+        family = family or uuid.uuid4().hex
+        generation = int(self.redis.get(f"auth:generation:{user_id}") or 0)
+        access = self._create(user_id, ACCESS, family, generation, self.access_lifetime)
+        refresh = self._create(user_id, REFRESH, family, generation, self.refresh_lifetime)
+        return TokenPair(access, refresh, int(self.access_lifetime.total_seconds()))
+
+    def _create(self, user_id, token_type, family, generation, lifetime):
+        return self.codec.create_token(
+            str(user_id), expiration=lifetime, type=token_type, jti=uuid.uuid4().hex,
+            fam=family, gen=generation,
+        )
+
+    def verify(self, token, expected_type):
+        """The claims of a valid, unrevoked token of ``expected_type``; else NotAuthenticated."""
+        claims = self.decode(token, expected_type)
+        if self.is_revoked(claims):
+            raise NotAuthenticated("The token has been revoked")
+        return claims
+
+    def decode(self, token, expected_type):
+        """The claims of a well-signed, unexpired token of ``expected_type`` (revocation unchecked)."""
+        claims = self.codec.decode(token, REQUIRED_CLAIMS) if token else {}
+        if not claims:
+            raise NotAuthenticated("The token is invalid or expired")
+        if claims["type"] != expected_type:
+            raise NotAuthenticated(f"An {expected_type} token is required")
+        return claims
+
+    def is_revoked(self, claims):
+        revoked_jti, revoked_fam, generation = self.redis.mget(
+            f"auth:revoked:jti:{claims['jti']}",
+            f"auth:revoked:fam:{claims['fam']}",
+            f"auth:generation:{claims['sub']}",
+        )
+        if revoked_jti or revoked_fam:
+            return True
+        return claims["gen"] < int(generation or 0)
+
+    def rotate(self, refresh_token):
+        """Trade a refresh token for a new pair; a second use revokes the whole family.
+
+        ``SET NX`` makes the use atomic: of two concurrent refreshes with one
+        token, exactly one wins, and the other is treated as theft.
+        """
+        claims = self.decode(refresh_token, REFRESH)
+        if self.is_revoked(claims):
+            # A revoked refresh token presented again: whoever holds it may
+            # have stolen it, so the whole login ends.
+            self.revoke_family(claims)
+            raise NotAuthenticated("The refresh token was revoked; the session has ended")
+        first_use = self.redis.set(
+            f"auth:revoked:jti:{claims['jti']}", "used", nx=True, ex=self._remaining(claims)
+        )
+        if not first_use:
+            self.revoke_family(claims)
+            raise NotAuthenticated("The refresh token was already used; the session has ended")
+        return claims, self.issue_pair(claims["sub"], family=claims["fam"])
+
+    def revoke(self, claims):
+        """Revoke one token until it would have expired anyway."""
+        self.redis.set(f"auth:revoked:jti:{claims['jti']}", "revoked", ex=self._remaining(claims))
+
+    def revoke_family(self, claims):
+        """Revoke every token of the login ``claims`` belong to."""
+        self.redis.set(
+            f"auth:revoked:fam:{claims['fam']}", "revoked",
+            ex=int(self.refresh_lifetime.total_seconds()) + 60,
+        )
+
+    def revoke_all_for_user(self, user_id):
+        """Revoke every token the user holds now (password reset)."""
+        key = f"auth:generation:{user_id}"
+        pipeline = self.redis.pipeline()
+        pipeline.incr(key)
+        # Once every older token has expired, the counter may go too.
+        pipeline.expire(key, int(self.refresh_lifetime.total_seconds()) + 60)
+        pipeline.execute()
+
+    def _remaining(self, claims):
+        return max(1, int(claims["exp"] - self.clock.timestamp()) + 1)
+
+
+def build_codec(settings):
+    """pyramid-jwt's policy object, configured from ``auth.*`` settings, used as a codec."""
+    algorithm = settings.get("auth.jwt_algorithm", "HS256")
+    if algorithm.startswith("HS"):
+        private_key = public_key = settings["auth.secret"]
+    elif algorithm.startswith(("RS", "ES")):
+        private_key = _read_key(settings, "auth.jwt_private_key_file")
+        public_key = _read_key(settings, "auth.jwt_public_key_file")
+    else:
+        raise ConfigurationError(f"auth.jwt_algorithm {algorithm!r} is not supported")
+    return JWTCodec(
+        private_key=private_key,
+        public_key=public_key,
+        algorithm=algorithm,
+        auth_type="Bearer",
+        leeway=int(settings.get("auth.jwt_leeway_seconds", 0)),
+    )
+
+
+def _read_key(settings, key):
+    path = settings.get(key)
+    if not path:
+        raise ConfigurationError(f"Setting {key!r} is required for asymmetric JWT algorithms")
+    with open(path) as handle:
+        return handle.read()
+
+
+def build_token_service(registry):
+    settings = registry.settings
+    return TokenService(
+        codec=build_codec(settings),
+        redis=registry["redis"],
+        access_lifetime=get_duration(settings, "auth.access_token_lifetime", "30d"),
+        refresh_lifetime=get_duration(settings, "auth.refresh_token_lifetime", "60d"),
+        clock=registry["clock"],
+    )
+
