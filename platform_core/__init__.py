@@ -38,6 +38,12 @@ def main(global_config=None, **settings):
             config.include("platform_core.auth")
             # Businesses, members, roles, permissions and the active business of a request.
             config.include("platform_core.tenancy")
+            # The audit trail of every change to tenant data, and GET /api/audit-log.
+            config.include("platform_core.audit")
+            # The standard tenant-scoped collection (config.add_standard_resource).
+            config.include("platform_core.resources")
+            # The business's branches: the reference example of a standard resource.
+            config.include("platform_core.locations")
             # The OpenAPI document and its two documentation pages.
             config.include("platform_core.openapi")
         # Deployment-specific additions, after everything they may build on.

@@ -1,5 +1,7 @@
 """colander types and nodes shared by the core and every plugin."""
 
+import uuid
+
 import colander
 
 _TRUE = ("true", "1", "yes", "on")
@@ -24,3 +26,16 @@ class StrictBoolean(colander.Boolean):
         if value in _FALSE:
             return False
         raise colander.Invalid(node, "Must be true or false")
+
+
+class UUIDString(colander.String):
+    """An object id: a UUID in, a ``uuid.UUID`` out; anything else is "Not a valid id"."""
+
+    def deserialize(self, node, cstruct):
+        value = super().deserialize(node, cstruct)
+        if value is colander.null:
+            return value
+        try:
+            return uuid.UUID(value)
+        except ValueError:
+            raise colander.Invalid(node, "Not a valid id") from None

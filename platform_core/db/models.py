@@ -3,7 +3,12 @@
 import importlib
 
 #: Modules defining the core's tables, imported for their side effect on Base.metadata.
-CORE_MODEL_MODULES = ("platform_core.auth.models", "platform_core.tenancy.models")
+CORE_MODEL_MODULES = (
+    "platform_core.auth.models",
+    "platform_core.tenancy.models",
+    "platform_core.audit.models",
+    "platform_core.locations.models",
+)
 
 
 def import_all_models(extra_modules=()):

@@ -3,10 +3,12 @@
 import zope.sqlalchemy
 from sqlalchemy.orm import sessionmaker
 
+from platform_core.db.tenancy import TenantSession
+
 
 def build_session_factory(engine):
     """The session factory; tests rebind it to a connection they roll back."""
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    return sessionmaker(bind=engine, class_=TenantSession, expire_on_commit=False)
 
 
 def get_tm_session(session_factory, transaction_manager, request=None):

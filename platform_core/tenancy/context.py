@@ -10,6 +10,7 @@ import uuid
 
 from sqlalchemy import select
 
+from platform_core.db.tenancy import set_tenant
 from platform_core.errors import BadRequest, BusinessRequired, NotAMember, NotAuthenticated
 from platform_core.tenancy.models import Membership
 
@@ -24,9 +25,13 @@ def parse_business_id(value):
 
 
 def find_membership(dbsession, user_id, business_id):
-    return dbsession.scalar(
+    """The user's membership in the business, or None; scopes the session to it when found."""
+    membership = dbsession.scalar(
         select(Membership).where(Membership.user_id == user_id, Membership.business_id == business_id)
     )
+    if membership is not None:
+        set_tenant(dbsession, membership.business_id, user_id)
+    return membership
 
 
 def active_membership(request):
@@ -45,4 +50,5 @@ def active_membership(request):
     ).all()
     if len(memberships) != 1:
         raise BusinessRequired()
+    set_tenant(request.dbsession, memberships[0].business_id, identity.user_id)
     return memberships[0]

@@ -11,7 +11,7 @@ SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 _TIMEZONES = frozenset(zoneinfo.available_timezones())
 
 
-def _timezone(node, value):
+def timezone_validator(node, value):
     if value not in _TIMEZONES:
         raise colander.Invalid(node, "Must be an IANA timezone such as Europe/London")
 
@@ -28,7 +28,7 @@ def _slug(**kw):
 
 
 def _tz(**kw):
-    return colander.SchemaNode(colander.String(), validator=_timezone, **kw)
+    return colander.SchemaNode(colander.String(), validator=timezone_validator, **kw)
 
 
 def _currency(**kw):

@@ -24,8 +24,8 @@ import warnings
 
 import pytest
 import webtest
-from sqlalchemy.orm import Session
 
+from platform_core.db.tenancy import UNSCOPED, TenantSession
 from platform_core.testing.database import REDIS_URL_VARIABLE, TestDatabase
 from platform_core.testing.factories import Factory
 from platform_core.testing.mailbox import Mailbox
@@ -101,9 +101,15 @@ def db_connection(app):
 
 @pytest.fixture
 def dbsession(db_connection):
-    """A session on the test's connection, for arranging and checking data."""
-    session = Session(bind=db_connection, join_transaction_mode="create_savepoint",
-                      expire_on_commit=False)
+    """A session on the test's connection, for arranging and checking data.
+
+    It is the platform's session class, but unscoped: tests arrange and
+    inspect the rows of several businesses. Use ``set_tenant`` and
+    ``session.info[UNSCOPED] = False`` to see what a request of one business sees.
+    """
+    session = TenantSession(bind=db_connection, join_transaction_mode="create_savepoint",
+                            expire_on_commit=False)
+    session.info[UNSCOPED] = True
     yield session
     session.close()
 

@@ -1,0 +1,85 @@
+"""Writing audit fields and audit-log rows from the flush.
+
+The rows are added to the same flush as the change, so a change without its
+audit row cannot commit, and a rolled-back change leaves no audit row.
+"""
+
+import datetime
+import decimal
+import uuid
+
+from sqlalchemy import event, inspect
+
+from platform_core.audit.models import AuditEntry
+from platform_core.db.mixins import Audited, TenantScoped, utcnow
+from platform_core.db.tenancy import TenantSession, acting_user
+
+#: Columns that are bookkeeping, not the change itself.
+_BOOKKEEPING = frozenset({"created_at", "updated_at", "created_by", "updated_by", "deleted_at", "deleted_by"})
+
+
+def _json_value(value):
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return value.isoformat()
+    return value
+
+
+def _recorded_columns(obj):
+    secret = set(getattr(type(obj), "SECRET_FIELDS", ()))
+    return [
+        attr for attr in inspect(obj).mapper.column_attrs
+        if attr.key not in _BOOKKEEPING and attr.key not in secret
+    ]
+
+
+def _created_changes(obj):
+    return {attr.key: [None, _json_value(getattr(obj, attr.key))] for attr in _recorded_columns(obj)}
+
+
+def _updated_changes(obj):
+    state = inspect(obj)
+    changes = {}
+    for attr in _recorded_columns(obj):
+        history = state.attrs[attr.key].history
+        if history.has_changes():
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if old != new:
+                changes[attr.key] = [_json_value(old), _json_value(new)]
+    return changes
+
+
+def _action_for(changes):
+    if "is_deleted" in changes:
+        return "delete" if changes["is_deleted"][1] else "restore"
+    return "update"
+
+
+@event.listens_for(TenantSession, "before_flush")
+def _record(session, flush_context, instances):
+    user_id = acting_user(session)
+    entries = []
+    for obj in list(session.new):
+        if isinstance(obj, Audited):
+            obj.created_by = obj.created_by or user_id
+            obj.updated_by = obj.updated_by or user_id
+            if obj.id is None:
+                obj.id = uuid.uuid4()
+            entries.append((obj, "create", _created_changes(obj)))
+    for obj in list(session.dirty):
+        if isinstance(obj, Audited) and session.is_modified(obj, include_collections=False):
+            changes = _updated_changes(obj)
+            if not changes:
+                continue
+            obj.updated_by = user_id or obj.updated_by
+            obj.updated_at = utcnow()
+            entries.append((obj, _action_for(changes), changes))
+    for obj, action, changes in entries:
+        if isinstance(obj, TenantScoped) and obj.business_id is not None:
+            session.add(AuditEntry(
+                business_id=obj.business_id, actor_id=user_id, action=action,
+                resource_type=obj.__tablename__, resource_id=str(obj.id), changes=changes,
+            ))
+

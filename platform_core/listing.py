@@ -1,0 +1,128 @@
+"""Paginated, ordered, searchable, filtered lists: the query side of every collection.
+
+:class:`ListSpec` declares what a collection allows; :func:`list_page` turns
+the query string into one count and one page query (two statements whatever
+the page size) and answers the envelope's ``meta.pagination``.
+"""
+
+import datetime
+import decimal
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, Uuid, func, or_, select
+
+from platform_core.errors import ValidationFailed
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+#: Query keys with a meaning of their own, never taken as field filters.
+RESERVED = frozenset({"page", "page_size", "ordering", "search", "include_deleted"})
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """What clients may order, search and filter a collection by (column names)."""
+
+    ordering: tuple = ("created_at",)
+    default_ordering: str = "-created_at"
+    search: tuple = ()
+    filters: tuple = ()
+    #: Filters that also accept ``__gte`` / ``__lte`` (numbers, dates).
+    ranges: tuple = field(default=())
+
+
+def _page_number(params, name, default, maximum=None):
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationFailed.field(name, "Must be a whole number") from None
+    if value < 1:
+        raise ValidationFailed.field(name, "Must be 1 or more")
+    return min(value, maximum) if maximum else value
+
+
+def _coerce(column, name, raw):
+    kind = column.type
+    try:
+        if isinstance(kind, Boolean):
+            lowered = raw.lower()
+            if lowered not in ("true", "false", "1", "0"):
+                raise ValueError
+            return lowered in ("true", "1")
+        if isinstance(kind, Uuid):
+            return uuid.UUID(raw)
+        if isinstance(kind, Integer):
+            return int(raw)
+        if isinstance(kind, Numeric):
+            return decimal.Decimal(raw)
+        if isinstance(kind, DateTime):
+            return datetime.datetime.fromisoformat(raw)
+        if isinstance(kind, Date):
+            return datetime.date.fromisoformat(raw)
+    except (ValueError, decimal.InvalidOperation, ArithmeticError):
+        raise ValidationFailed.field(name, f"{raw!r} is not a valid value") from None
+    return raw
+
+
+def apply_filters(statement, model, spec, params):
+    """``field=value``, ``field__gte=``, ``field__lte=`` for declared fields; anything else is refused."""
+    for key in params:
+        if key in RESERVED:
+            continue
+        name, _, operator = key.partition("__")
+        allowed = name in spec.filters and (not operator or (operator in ("gte", "lte") and name in spec.ranges))
+        if not allowed:
+            raise ValidationFailed.field(key, "Not a filter of this collection")
+        column = getattr(model, name)
+        value = _coerce(column, key, params[key])
+        if operator == "gte":
+            statement = statement.where(column >= value)
+        elif operator == "lte":
+            statement = statement.where(column <= value)
+        else:
+            statement = statement.where(column == value)
+    return statement
+
+
+def apply_search(statement, model, spec, params):
+    text = (params.get("search") or "").strip()
+    if not text or not spec.search:
+        return statement
+    pattern = f"%{text.lower()}%"
+    return statement.where(or_(*(func.lower(getattr(model, name)).like(pattern) for name in spec.search)))
+
+
+def apply_ordering(statement, model, spec, params):
+    ordering = params.get("ordering") or spec.default_ordering
+    clauses = []
+    for part in ordering.split(","):
+        part = part.strip()
+        name = part.lstrip("-")
+        if name not in spec.ordering:
+            raise ValidationFailed.field("ordering", f"Cannot order by {name!r}; use one of {', '.join(spec.ordering)}")
+        column = getattr(model, name)
+        clauses.append(column.desc() if part.startswith("-") else column.asc())
+    # A unique tie-breaker keeps pages stable when the ordered values repeat.
+    clauses.append(model.id.desc())
+    return statement.order_by(*clauses)
+
+
+def list_page(dbsession, model, spec, params, statement=None, execution_options=None):
+    """(rows, pagination) for the request's ``params`` (a mapping of query strings)."""
+    page = _page_number(params, "page", 1)
+    page_size = _page_number(params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    statement = statement if statement is not None else select(model)
+    statement = apply_search(apply_filters(statement, model, spec, params), model, spec, params)
+    options = execution_options or {}
+    total = dbsession.scalar(
+        select(func.count()).select_from(statement.order_by(None).subquery()).execution_options(**options)
+    )
+    rows = dbsession.scalars(
+        apply_ordering(statement, model, spec, params)
+        .limit(page_size).offset((page - 1) * page_size).execution_options(**options)
+    ).all()
+    return rows, {"page": page, "page_size": page_size, "total": total}

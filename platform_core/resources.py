@@ -1,0 +1,265 @@
+"""The standard tenant-scoped REST collection, declared rather than written.
+
+A plugin subclasses :class:`StandardResource` with a model, a colander schema
+of its writable fields and a permission prefix, then registers it with
+``config.add_standard_resource(MyResource)``. It gets every route of the
+contract's "Standard resources" table, documented in OpenAPI:
+
+=========================================  ==========================  =============
+route                                      does                        permission
+=========================================  ==========================  =============
+``GET    /<collection>``                   paginated list              ``<p>.view``
+``POST   /<collection>``                   create (201)                ``<p>.create``
+``GET    /<collection>/{id}``              read                        ``<p>.view``
+``PATCH  /<collection>/{id}``              partial update              ``<p>.update``
+``PUT    /<collection>/{id}``              full update                 ``<p>.update``
+``DELETE /<collection>/{id}``              soft delete                 ``<p>.delete``
+``POST   /<collection>/{id}/restore``      undo the soft delete        ``<p>.restore``
+=========================================  ==========================  =============
+
+``?include_deleted=true`` on the list needs ``<p>.restore`` too. Isolation,
+audit fields, the audit log and soft-delete filtering come from the session
+(:mod:`platform_core.db.tenancy`, :mod:`platform_core.audit`), not from here.
+"""
+
+import uuid
+
+import colander
+from sqlalchemy import UniqueConstraint, inspect
+from sqlalchemy.exc import IntegrityError
+
+from platform_core.db.mixins import TenantScoped, utcnow
+from platform_core.envelope import created, deleted, ok, paginated, updated
+from platform_core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from platform_core.listing import ListSpec, list_page
+from platform_core.openapi import api_doc
+from platform_core.rest import api_service
+from platform_core.schemas import StrictBoolean
+from platform_core.validation import request_schema
+
+#: Fields every object carries besides its schema's fields.
+BOOKKEEPING_FIELDS = ("id", "created_at", "updated_at", "created_by", "updated_by")
+
+
+def partial(schema):
+    """A copy of ``schema`` in which every field may be left out (for PATCH)."""
+    clone = schema.clone()
+    for node in clone.children:
+        node.missing = colander.drop
+    return clone
+
+
+def response_schema(schema, name):
+    """The shape of an object in responses: its fields plus id and audit fields."""
+    out = colander.SchemaNode(colander.Mapping(), name=name)
+    out.add(colander.SchemaNode(colander.String(), name="id"))
+    for node in schema.clone().children:
+        node.missing = colander.drop
+        out.add(node)
+    for name_ in ("created_at", "updated_at"):
+        out.add(colander.SchemaNode(colander.DateTime(), name=name_))
+    for name_ in ("created_by", "updated_by"):
+        out.add(colander.SchemaNode(colander.String(), name=name_, missing=None))
+    return out
+
+
+class ListQuery(colander.MappingSchema):
+    page = colander.SchemaNode(colander.Integer(), validator=colander.Range(min=1), missing=colander.drop)
+    page_size = colander.SchemaNode(colander.Integer(), validator=colander.Range(min=1), missing=colander.drop,
+                                    description="at most 100")
+    ordering = colander.SchemaNode(colander.String(), missing=colander.drop, description="field,-field")
+    search = colander.SchemaNode(colander.String(), missing=colander.drop)
+    include_deleted = colander.SchemaNode(StrictBoolean(), missing=colander.drop,
+                                          description="admins and managers: soft-deleted rows too")
+
+
+class StandardResource:
+    """Subclass and set the class attributes; instances serve one request."""
+
+    #: The mapped class (usually ``TenantModel, Base``).
+    model = None
+    #: Path segment of the collection, kebab-case plural (``purchase-orders``).
+    collection = None
+    #: Permissions are ``<permission_prefix>.view|create|update|delete|restore``.
+    permission_prefix = None
+    #: colander MappingSchema of the client-writable fields (instance).
+    schema = None
+    #: Ordering, search and filter fields.
+    listing = ListSpec()
+    #: Fields referring to tenant-scoped objects: ``{"supplier_id": Supplier}``.
+    references = {}
+    #: Human name for messages ("Location").
+    title = None
+    tags = ()
+
+    def __init__(self, request):
+        self.request = request
+        self.db = request.dbsession
+
+    # -- the routes ------------------------------------------------------------------
+
+    def list(self):
+        params = dict(self.request.GET)
+        options = {}
+        if self.request.validated.get("querystring", {}).get("include_deleted"):
+            if not self.request.has_permission(f"{self.permission_prefix}.restore"):
+                raise PermissionDenied("Only admins and managers see deleted rows")
+            options["include_deleted"] = True
+        rows, page = list_page(self.db, self.model, self.listing, params, execution_options=options)
+        return paginated([self.serialize(row) for row in rows], **page)
+
+    def create(self):
+        values = self.prepare(self.request.validated["body"])
+        self.check_references(values)
+        obj = self.model(**values)
+        self.db.add(obj)
+        self.flush()
+        return created(self.request, self.serialize(obj), f"{self.title} created")
+
+    def get(self):
+        return ok(self.serialize(self.load()))
+
+    def update(self):
+        obj = self.load()
+        values = self.prepare(self.request.validated["body"])
+        self.check_references(values)
+        for name, value in values.items():
+            setattr(obj, name, value)
+        self.flush()
+        return updated(self.serialize(obj), f"{self.title} updated")
+
+    def delete(self):
+        obj = self.load()
+        obj.is_deleted = True
+        obj.deleted_at = utcnow()
+        obj.deleted_by = self.request.identity.user_id
+        self.flush()
+        return deleted(f"{self.title} deleted")
+
+    def restore(self):
+        obj = self.load(include_deleted=True)
+        if not obj.is_deleted:
+            raise Conflict(f"{self.title} is not deleted", errors={"_": ["Cannot restore: not deleted"]})
+        obj.is_deleted = False
+        obj.deleted_at = None
+        obj.deleted_by = None
+        self.flush()
+        return ok(self.serialize(obj), f"{self.title} restored")
+
+    # -- building blocks a subclass may use or extend -----------------------------------
+
+    def prepare(self, values):
+        """Fill derived or defaulted values before create and update (override to use)."""
+        return values
+
+    def load(self, include_deleted=False):
+        """The object of the path's ``id`` in the active business, or 404."""
+        try:
+            object_id = uuid.UUID(self.request.matchdict["id"])
+        except ValueError:
+            raise NotFound(f"No such {self.title.lower()}") from None
+        options = {"include_deleted": True} if include_deleted else {}
+        obj = self.db.get(self.model, object_id, execution_options=options)
+        if obj is None:
+            raise NotFound(f"No such {self.title.lower()}")
+        return obj
+
+    def check_references(self, values):
+        """Each reference must name an object of the active business, or it is a field error."""
+        errors = {}
+        for name, target in self.references.items():
+            value = values.get(name)
+            if value is not None and self.db.get(target, value) is None:
+                errors[name] = ["No such object"]
+        if errors:
+            raise ValidationFailed(errors=errors)
+
+    def flush(self):
+        """Flush, turning a unique violation into 409 naming the field."""
+        try:
+            self.db.flush()
+        except IntegrityError as exc:
+            raise Conflict("A unique value is already taken", errors=unique_violation_fields(self.model, exc)) from None
+
+    def serialize(self, obj):
+        data = {name: getattr(obj, name) for name in BOOKKEEPING_FIELDS}
+        for node in self.schema.children:
+            data[node.name] = getattr(obj, node.name)
+        return data
+
+
+def unique_violation_fields(model, exc):
+    """``{field: ["Already taken"]}`` for the unique constraint an IntegrityError names."""
+    message = str(exc.orig)
+    diag = getattr(exc.orig, "diag", None)
+    constraint = getattr(diag, "constraint_name", None) or ""
+    table = inspect(model).local_table
+    uniques = [c for c in table.constraints if isinstance(c, UniqueConstraint)]
+    uniques += [index for index in table.indexes if index.unique]
+    for candidate in sorted(uniques, key=lambda c: -len(c.columns)):
+        columns = [column.name for column in candidate.columns]
+        named = candidate.name and candidate.name == constraint
+        listed = all(f"{table.name}.{column}" in message for column in columns) and columns
+        if named or listed:
+            fields = [column for column in columns if column != "business_id"] or columns
+            return {column: ["Already taken"] for column in fields}
+    return {"_": ["A unique value is already taken"]}
+
+
+def _views(resource_class):
+    """The view callables of a resource class, documented for OpenAPI."""
+    title = resource_class.title
+    item = response_schema(resource_class.schema, title.replace(" ", ""))
+    tags = list(resource_class.tags)
+
+    def call(method):
+        def view(request):
+            return getattr(resource_class(request), method)()
+        view.__name__ = f"{resource_class.__name__}_{method}"
+        return view
+
+    docs = {
+        "list": (f"List {title.lower()}s of the active business.", dict(response=item, paginated=True)),
+        "create": (f"Create a {title.lower()}.", dict(response=item, status=201, errors=["conflict"])),
+        "get": (f"One {title.lower()}.", dict(response=item)),
+        "update": (f"Change a {title.lower()}.", dict(response=item, errors=["conflict"])),
+        "delete": (f"Soft-delete a {title.lower()}; it leaves lists and lookups.", dict()),
+        "restore": (f"Undo the soft delete of a {title.lower()} (admins, managers).", dict(response=item,
+                                                                                           errors=["conflict"])),
+    }
+    views = {}
+    for method, (doc, kwargs) in docs.items():
+        view = call(method)
+        view.__doc__ = doc
+        views[method] = api_doc(tags=tags, **kwargs)(view)
+    return views
+
+
+def add_standard_resource(config, resource_class):
+    """Config directive: register a :class:`StandardResource` subclass's routes."""
+    if not issubclass(resource_class.model, TenantScoped):
+        raise TypeError(f"{resource_class.__name__}.model must be TenantScoped")
+    name = resource_class.collection
+    prefix = resource_class.permission_prefix
+    route = f"{prefix}.{name}" if not prefix.endswith(name) else prefix
+    body = resource_class.schema
+    views = _views(resource_class)
+
+    collection = api_service(route, f"/{name}", depth=1)
+    collection.add_view("GET", views["list"], permission=f"{prefix}.view",
+                        schema=request_schema(querystring=ListQuery))
+    collection.add_view("POST", views["create"], permission=f"{prefix}.create",
+                        schema=request_schema(body=body))
+    item = api_service(f"{route}.item", f"/{name}/{{id}}", depth=1)
+    item.add_view("GET", views["get"], permission=f"{prefix}.view")
+    item.add_view("PATCH", views["update"], permission=f"{prefix}.update", schema=request_schema(body=partial(body)))
+    item.add_view("PUT", views["update"], permission=f"{prefix}.update", schema=request_schema(body=body))
+    item.add_view("DELETE", views["delete"], permission=f"{prefix}.delete")
+    restore = api_service(f"{route}.restore", f"/{name}/{{id}}/restore", depth=1)
+    restore.add_view("POST", views["restore"], permission=f"{prefix}.restore")
+    for service in (collection, item, restore):
+        config.add_cornice_service(service)
+
+
+def includeme(config):
+    config.add_directive("add_standard_resource", add_standard_resource)
