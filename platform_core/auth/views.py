@@ -124,7 +124,7 @@ def setup_2fa_view(request):
 
 
 @enable_2fa.post(permission=AUTHENTICATED, schema=request_schema(body=schemas.OtpBody))
-@api_doc(response=schemas.RecoveryCodesSchema(), tags=TAGS, errors=["otp_invalid", "conflict"])
+@api_doc(response=schemas.RecoveryCodesSchema(), tags=TAGS, errors=[(400, "otp_invalid"), "conflict"])
 def enable_2fa_view(request):
     """Turn 2FA on with a current code; answers the one-time recovery codes, shown only now."""
     codes = request.accounts.enable_second_factor(request.identity.user, request.validated["body"]["otp"])
@@ -132,7 +132,7 @@ def enable_2fa_view(request):
 
 
 @disable_2fa.post(permission=AUTHENTICATED, schema=request_schema(body=schemas.OtpBody))
-@api_doc(tags=TAGS, errors=["otp_invalid", "conflict"])
+@api_doc(tags=TAGS, errors=[(400, "otp_invalid"), "conflict"])
 def disable_2fa_view(request):
     """Turn 2FA off with a current code or a recovery code."""
     request.accounts.disable_second_factor(request.identity.user, request.validated["body"]["otp"])

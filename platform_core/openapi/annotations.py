@@ -13,8 +13,10 @@ def api_doc(response=None, status=200, paginated=False, public=False, tags=None,
 
     ``response`` is a colander schema of the envelope's ``data`` (one item for
     a paginated list); ``errors`` lists contract codes the route may answer
-    besides the ones every route can; ``public`` marks routes that need no
-    bearer token.
+    besides the ones every route can, each a code (its status comes from the
+    contract or the plugin's ``APIError`` subclass) or a ``(status, code)``
+    pair for a code whose status differs on this route; ``public`` marks
+    routes that need no bearer token. See ``docs/openapi.md``.
     """
 
     def decorate(view):
