@@ -19,6 +19,8 @@ def main(global_config=None, **settings):
     with Configurator(settings=settings) as config:
         # X-Request-Id on every response and every log line; outermost, so errors carry it too.
         config.include("platform_core.request_id")
+        # Browsers on the origins in cors.origins may call /api; off when the setting is empty.
+        config.include("platform_core.cors")
         # One SQLAlchemy session and one transaction per request, with retries.
         config.include("platform_core.db")
         # The shared Redis client (or its in-process substitute).

@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-from platform_core.locations.models import Location
 
 #: Routes that are about the caller, not about tenant data, or that need no ids.
 NOT_TENANT_DATA = {"/api/schema", "/api/docs", "/api/redoc"}

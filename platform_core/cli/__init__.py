@@ -8,11 +8,20 @@ settings of the ini file and, on demand, the bootstrapped application.
 import argparse
 import importlib
 import sys
+import warnings
+
+# pyramid 2.1 imports pkg_resources, whose deprecation warning would precede every answer.
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
 
 from platform_core.cli.environment import CommandEnvironment
 
 #: Command modules, in the order ``platform --help`` lists them.
-COMMAND_MODULES = ("platform_core.cli.migrate", "platform_core.cli.revision")
+COMMAND_MODULES = (
+    "platform_core.cli.migrate",
+    "platform_core.cli.revision",
+    "platform_core.cli.users",
+    "platform_core.cli.businesses",
+)
 
 
 def build_parser():
