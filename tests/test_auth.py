@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from platform_core.auth.models import User
+from platform_core.testing.assertions import assert_error
 from platform_core.testing.factories import DEFAULT_PASSWORD
 
 STRONG = "velvet-orchid-harbour-42"
@@ -20,12 +21,6 @@ def login(testapp, email, password=DEFAULT_PASSWORD, status=200, **extra):
 
 def bearer(token):
     return {"Authorization": f"Bearer {token}"}
-
-
-def assert_code(response, status, code):
-    assert response.status_int == status
-    assert response.json["code"] == code
-    assert response.json["data"] is None
 
 
 # -- registration and verification -------------------------------------------------
@@ -45,14 +40,14 @@ def test_register_creates_an_unverified_user_and_mails_a_verification_link(testa
 
 def test_login_before_verification_is_refused_then_allowed_after_following_the_mail(testapp, mailbox):
     testapp.post_json("/api/auth/register", {"email": "bo@example.test", "password": STRONG, "full_name": "Bo"})
-    assert_code(login(testapp, "bo@example.test", STRONG, status=403), 403, "email_not_verified")
+    assert_error(login(testapp, "bo@example.test", STRONG, status=403), 403, "email_not_verified")
 
     token = mailbox.token_in_last("bo@example.test")
     assert testapp.post_json("/api/auth/verify-email", {"token": token}).json["data"]["email_verified"] is True
     assert login(testapp, "bo@example.test", STRONG).json["data"]["token_type"] == "Bearer"
 
     reused = testapp.post_json("/api/auth/verify-email", {"token": token}, status=400)
-    assert_code(reused, 400, "validation_error")
+    assert_error(reused, 400, "validation_error")
     assert "token" in reused.json["errors"]
 
 
@@ -61,7 +56,7 @@ def test_registering_an_email_twice_is_a_conflict_whatever_its_case(testapp, fac
     response = testapp.post_json(
         "/api/auth/register", {"email": "TAKEN@example.test", "password": STRONG, "full_name": "X"}, status=409
     )
-    assert_code(response, 409, "conflict")
+    assert_error(response, 409, "conflict")
     assert response.json["errors"] == {"email": ["Already registered"]}
 
 
@@ -74,7 +69,7 @@ def test_password_policy_answers_field_messages(testapp, password, message):
     response = testapp.post_json(
         "/api/auth/register", {"email": "carla.rossi@example.test", "password": password, "full_name": "C"}, status=400
     )
-    assert_code(response, 400, "validation_error")
+    assert_error(response, 400, "validation_error")
     assert message in response.json["errors"]["password"]
 
 
@@ -90,7 +85,7 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(testapp, factory):
     user = factory.user()
     wrong = login(testapp, user.email, "wrong-password-here", status=401)
     unknown = login(testapp, "nobody@example.test", "wrong-password-here", status=401)
-    assert_code(wrong, 401, "invalid_credentials")
+    assert_error(wrong, 401, "invalid_credentials")
     assert wrong.json == unknown.json
 
 
@@ -121,7 +116,7 @@ def test_refresh_rotates_and_the_old_refresh_token_stops_working(testapp, factor
     assert second["refresh_token"] != first["refresh_token"]
     testapp.get("/api/auth/me", headers=bearer(second["access_token"]))
     reuse = testapp.post_json("/api/auth/refresh", {"refresh_token": first["refresh_token"]}, status=401)
-    assert_code(reuse, 401, "not_authenticated")
+    assert_error(reuse, 401, "not_authenticated")
 
 
 def test_reusing_a_refresh_token_revokes_the_whole_family(testapp, factory):
@@ -144,7 +139,7 @@ def test_logout_revokes_the_access_token_at_once_and_the_refresh_token(testapp, 
     tokens = login(testapp, user.email).json["data"]
     testapp.post_json("/api/auth/logout", {"refresh_token": tokens["refresh_token"]},
                       headers=bearer(tokens["access_token"]))
-    assert_code(testapp.get("/api/auth/me", headers=bearer(tokens["access_token"]), status=401), 401,
+    assert_error(testapp.get("/api/auth/me", headers=bearer(tokens["access_token"]), status=401), 401,
                 "not_authenticated")
     testapp.post_json("/api/auth/refresh", {"refresh_token": tokens["refresh_token"]}, status=401)
 
@@ -185,7 +180,7 @@ def test_bad_tokens_are_not_authenticated(testapp, factory, app, kind):
         "basic_scheme": {"Authorization": f"Basic {tokens['access_token']}"},
     }[kind]
     response = testapp.get("/api/auth/me", headers=headers, status=401)
-    assert_code(response, 401, "not_authenticated")
+    assert_error(response, 401, "not_authenticated")
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
@@ -210,21 +205,21 @@ def test_2fa_login_requires_a_fresh_code(testapp, factory, app, clock):
     access = login(testapp, user.email).json["data"]["access_token"]
     secret, _ = enable_2fa(testapp, app, access)
 
-    assert_code(login(testapp, user.email, status=401), 401, "otp_required")
-    assert_code(login(testapp, user.email, otp="000000", status=401), 401, "otp_invalid")
+    assert_error(login(testapp, user.email, status=401), 401, "otp_required")
+    assert_error(login(testapp, user.email, otp="000000", status=401), 401, "otp_invalid")
 
     clock.advance(seconds=30)
     code = pyotp.TOTP(secret).at(clock.timestamp())
     assert login(testapp, user.email, otp=code).json["data"]["access_token"]
     # The same code again, within its window, is a replay.
-    assert_code(login(testapp, user.email, otp=code, status=401), 401, "otp_invalid")
+    assert_error(login(testapp, user.email, otp=code, status=401), 401, "otp_invalid")
 
 
 def test_enabling_2fa_with_a_wrong_code_is_a_400(testapp, factory):
     access = login(testapp, factory.user().email).json["data"]["access_token"]
     testapp.post("/api/auth/2fa/setup", headers=bearer(access))
     response = testapp.post_json("/api/auth/2fa/enable", {"otp": "123456"}, headers=bearer(access), status=400)
-    assert_code(response, 400, "otp_invalid")
+    assert_error(response, 400, "otp_invalid")
 
 
 def test_recovery_code_works_once(testapp, factory, app, clock):
@@ -233,7 +228,7 @@ def test_recovery_code_works_once(testapp, factory, app, clock):
     _, recovery_codes = enable_2fa(testapp, app, access)
     assert len(recovery_codes) == 10 and len(set(recovery_codes)) == 10
     login(testapp, user.email, otp=recovery_codes[0])
-    assert_code(login(testapp, user.email, otp=recovery_codes[0], status=401), 401, "otp_invalid")
+    assert_error(login(testapp, user.email, otp=recovery_codes[0], status=401), 401, "otp_invalid")
 
 
 def test_disable_2fa_needs_a_valid_code(testapp, factory, app, clock):
@@ -241,7 +236,7 @@ def test_disable_2fa_needs_a_valid_code(testapp, factory, app, clock):
     access = login(testapp, user.email).json["data"]["access_token"]
     secret, _ = enable_2fa(testapp, app, access)
     clock.advance(seconds=30)
-    assert_code(testapp.post_json("/api/auth/2fa/disable", {"otp": "999999"}, headers=bearer(access), status=400),
+    assert_error(testapp.post_json("/api/auth/2fa/disable", {"otp": "999999"}, headers=bearer(access), status=400),
                 400, "otp_invalid")
     testapp.post_json("/api/auth/2fa/disable", {"otp": pyotp.TOTP(secret).at(clock.timestamp())},
                       headers=bearer(access))
@@ -254,11 +249,11 @@ def test_disable_2fa_needs_a_valid_code(testapp, factory, app, clock):
 def test_fifth_failure_locks_the_account_even_for_the_right_password(testapp, factory, clock):
     user = factory.user()
     for _ in range(4):
-        assert_code(login(testapp, user.email, "wrong-password-x", status=401), 401, "invalid_credentials")
+        assert_error(login(testapp, user.email, "wrong-password-x", status=401), 401, "invalid_credentials")
     locked = login(testapp, user.email, "wrong-password-x", status=423)
-    assert_code(locked, 423, "account_locked")
+    assert_error(locked, 423, "account_locked")
     assert int(locked.headers["Retry-After"]) == 15 * 60
-    assert_code(login(testapp, user.email, status=423), 423, "account_locked")
+    assert_error(login(testapp, user.email, status=423), 423, "account_locked")
 
     clock.advance(minutes=15, seconds=1)
     assert login(testapp, user.email).json["data"]["access_token"]
@@ -279,7 +274,7 @@ def test_rate_limit_answers_429_with_retry_after(testapp, app, monkeypatch, cloc
     for _ in range(3):
         login(testapp, "someone@example.test", "whatever-password", status=401)
     response = login(testapp, "someone@example.test", "whatever-password", status=429)
-    assert_code(response, 429, "rate_limited")
+    assert_error(response, 429, "rate_limited")
     assert 1 <= int(response.headers["Retry-After"]) <= 60
     # Another client address has its own budget.
     testapp.post_json("/api/auth/login", {"email": "a@example.test", "password": "whatever-password"},
@@ -295,7 +290,7 @@ def test_forwarded_for_from_an_untrusted_peer_is_ignored(testapp, app, monkeypat
         "/api/auth/login", {"email": "x@example.test", "password": "whatever-password"},
         headers={"X-Forwarded-For": "203.0.113.9"}, status=429,
     )
-    assert_code(response, 429, "rate_limited")
+    assert_error(response, 429, "rate_limited")
 
 
 # -- password reset -------------------------------------------------------------------
@@ -313,7 +308,7 @@ def test_password_reset_end_to_end_revokes_every_session(testapp, factory, mailb
     testapp.post_json("/api/auth/password/reset", {"token": token, "new_password": STRONG})
     testapp.post_json("/api/auth/refresh", {"refresh_token": old["refresh_token"]}, status=401)
     testapp.get("/api/auth/me", headers=bearer(old["access_token"]), status=401)
-    assert_code(login(testapp, user.email, status=401), 401, "invalid_credentials")
+    assert_error(login(testapp, user.email, status=401), 401, "invalid_credentials")
     fresh = login(testapp, user.email, STRONG).json["data"]
     testapp.get("/api/auth/me", headers=bearer(fresh["access_token"]))
     # The link is single-use.

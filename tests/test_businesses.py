@@ -3,12 +3,7 @@
 from sqlalchemy import select
 
 from platform_core.tenancy.models import Membership
-
-
-def assert_code(response, status, code):
-    assert response.status_int == status, response.text
-    assert response.json["code"] == code
-    assert response.json["data"] is None
+from platform_core.testing.assertions import assert_error
 
 
 def test_creating_a_business_makes_the_creator_its_admin(testapp, factory):
@@ -28,7 +23,7 @@ def test_business_fields_are_validated(testapp, factory):
         "/api/businesses", {"name": "", "timezone": "Mars/Olympus", "currency": "euro", "slug": "Bad Slug"},
         headers=caller.headers, status=400,
     )
-    assert_code(response, 400, "validation_error")
+    assert_error(response, 400, "validation_error")
     assert set(response.json["errors"]) == {"name", "timezone", "currency", "slug"}
 
 
@@ -56,7 +51,7 @@ def test_another_business_is_not_found(testapp, factory):
         url = f"/api/businesses/{theirs.business.id}{path}"
         kwargs = {"params": "{}", "content_type": "application/json"} if method == "patch" else {}
         response = getattr(testapp, method)(url, headers=mine.headers, status=404, **kwargs)
-        assert_code(response, 404, "not_found")
+        assert_error(response, 404, "not_found")
         assert theirs.business.name not in response.text
 
 
@@ -64,7 +59,7 @@ def test_only_admins_change_the_business(testapp, factory):
     admin = factory.caller(role="admin")
     manager = factory.caller(role="manager", business=admin.business)
     url = f"/api/businesses/{admin.business.id}"
-    assert_code(testapp.patch_json(url, {"name": "Renamed"}, headers=manager.headers, status=403), 403,
+    assert_error(testapp.patch_json(url, {"name": "Renamed"}, headers=manager.headers, status=403), 403,
                 "permission_denied")
     assert testapp.patch_json(url, {"name": "Renamed"}, headers=admin.headers).json["data"]["name"] == "Renamed"
 
@@ -81,7 +76,7 @@ def test_admin_adds_an_existing_user_as_member(testapp, factory, dbsession):
         f"/api/businesses/{admin.business.id}/members", {"email": "staff@example.test", "role": "manager"},
         headers=admin.headers, status=409,
     )
-    assert_code(again, 409, "conflict")
+    assert_error(again, 409, "conflict")
     assert "email" in again.json["errors"]
 
 
@@ -107,7 +102,7 @@ def test_members_list_and_role_change(testapp, factory):
     agent = factory.caller(role="agent", business=admin.business)
     base = f"/api/businesses/{admin.business.id}/members"
     assert len(testapp.get(base, headers=admin.headers).json["data"]) == 2
-    assert_code(testapp.get(base, headers=agent.headers, status=403), 403, "permission_denied")
+    assert_error(testapp.get(base, headers=agent.headers, status=403), 403, "permission_denied")
     changed = testapp.patch_json(f"{base}/{agent.user.id}", {"role": "manager"}, headers=admin.headers).json
     assert changed["data"]["role"] == "manager"
     bad = testapp.patch_json(f"{base}/{agent.user.id}", {"role": "owner"}, headers=admin.headers, status=400)
@@ -117,8 +112,8 @@ def test_members_list_and_role_change(testapp, factory):
 def test_the_last_admin_can_be_neither_demoted_nor_removed(testapp, factory, dbsession):
     admin = factory.caller(role="admin")
     base = f"/api/businesses/{admin.business.id}/members/{admin.user.id}"
-    assert_code(testapp.patch_json(base, {"role": "manager"}, headers=admin.headers, status=409), 409, "conflict")
-    assert_code(testapp.delete(base, headers=admin.headers, status=409), 409, "conflict")
+    assert_error(testapp.patch_json(base, {"role": "manager"}, headers=admin.headers, status=409), 409, "conflict")
+    assert_error(testapp.delete(base, headers=admin.headers, status=409), 409, "conflict")
 
     second = factory.caller(role="admin", business=admin.business)
     testapp.delete(base, headers=second.headers)
@@ -131,7 +126,7 @@ def test_removing_an_unknown_member_is_not_found(testapp, factory):
     for user_id in ("not-a-uuid", "00000000-0000-0000-0000-000000000000"):
         response = testapp.delete(f"/api/businesses/{admin.business.id}/members/{user_id}",
                                   headers=admin.headers, status=404)
-        assert_code(response, 404, "not_found")
+        assert_error(response, 404, "not_found")
 
 
 # -- the active business -------------------------------------------------------
@@ -147,7 +142,7 @@ def test_several_memberships_without_header_is_business_required(testapp, factor
     caller = factory.caller(role="agent")
     factory.caller(role="manager", user=caller.user)
     headers = {"Authorization": caller.headers["Authorization"]}
-    assert_code(testapp.get("/api/_test/whoami", headers=headers, status=400), 400, "business_required")
+    assert_error(testapp.get("/api/_test/whoami", headers=headers, status=400), 400, "business_required")
     assert testapp.get("/api/_test/whoami", headers=caller.headers).json["data"]["role"] == "agent"
 
 
@@ -155,16 +150,16 @@ def test_a_member_of_a_names_b_in_the_header_and_gets_not_a_member(testapp, fact
     member_of_a = factory.caller(role="admin")
     business_b = factory.caller(role="admin").business
     headers = {**member_of_a.headers, "X-Business-Id": str(business_b.id)}
-    assert_code(testapp.get("/api/_test/whoami", headers=headers, status=403), 403, "not_a_member")
+    assert_error(testapp.get("/api/_test/whoami", headers=headers, status=403), 403, "not_a_member")
 
 
 def test_an_unreadable_business_header_is_a_bad_request(testapp, factory):
     caller = factory.caller(role="admin")
     headers = {**caller.headers, "X-Business-Id": "drop table"}
     response = testapp.get("/api/_test/whoami", headers=headers, status=400)
-    assert_code(response, 400, "bad_request")
+    assert_error(response, 400, "bad_request")
     assert "X-Business-Id" in response.json["errors"]
 
 
 def test_tenant_route_without_token_is_not_authenticated(testapp):
-    assert_code(testapp.get("/api/_test/whoami", status=401), 401, "not_authenticated")
+    assert_error(testapp.get("/api/_test/whoami", status=401), 401, "not_authenticated")
