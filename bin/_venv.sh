@@ -8,6 +8,9 @@ PYTHON="${PYTHON:-python3}"
 "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
   || { echo "Python 3.11 or newer is required (set PYTHON=/path/to/python3.11)" >&2; exit 1; }
 
+# pyramid 2.1 imports pkg_resources; its deprecation notice is noise on every start.
+export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore:pkg_resources is deprecated:UserWarning}"
+
 VENV="$ROOT/.venv"
 [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
 

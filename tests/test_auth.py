@@ -2,6 +2,7 @@
 
 import base64
 import json
+from datetime import timedelta
 
 import jwt
 import pyotp
@@ -325,3 +326,31 @@ def test_verification_token_cannot_reset_a_password(testapp, mailbox):
     testapp.post_json("/api/auth/register", {"email": "eve@example.test", "password": STRONG, "full_name": "Eve"})
     token = mailbox.token_in_last("eve@example.test")
     testapp.post_json("/api/auth/password/reset", {"token": token, "new_password": "another-" + STRONG}, status=400)
+
+
+def test_rs256_tokens_are_issued_and_verified_with_a_key_pair(tmp_path, app):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from platform_core.auth.tokens import TokenService, build_codec
+    from platform_core.errors import NotAuthenticated
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = tmp_path / "jwt.pem"
+    public = tmp_path / "jwt.pub"
+    private.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
+    public.write_bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                     serialization.PublicFormat.SubjectPublicKeyInfo))
+    codec = build_codec({"auth.jwt_algorithm": "RS256", "auth.jwt_private_key_file": str(private),
+                         "auth.jwt_public_key_file": str(public)})
+    service = TokenService(codec, app.registry["redis"], timedelta(minutes=5), timedelta(days=1),
+                           app.registry["clock"])
+    pair = service.issue_pair("5f0c1d9e-0000-4000-8000-000000000000")
+    assert jwt.get_unverified_header(pair.access_token)["alg"] == "RS256"
+    assert service.verify(pair.access_token, "access")["sub"] == "5f0c1d9e-0000-4000-8000-000000000000"
+    # An HS256 token signed with the public key (algorithm confusion) is refused.
+    forged = jwt.encode({**jwt.decode(pair.access_token, options={"verify_signature": False})},
+                        "not-the-key-" + "z" * 64, algorithm="HS256")
+    with pytest.raises(NotAuthenticated):
+        service.verify(forged, "access")

@@ -32,3 +32,12 @@ def test_health_is_503_when_redis_is_down(testapp, app, monkeypatch):
     assert response.json["code"] == "unavailable"
     assert response.json["data"] == {"database": "ok", "redis": "down"}
     assert "Traceback" not in response.text
+
+
+def test_any_route_answers_503_unavailable_when_the_database_is_down(testapp, app, monkeypatch):
+    factory = app.registry["dbsession_factory"]
+    monkeypatch.setitem(factory.kw, "bind", unreachable_database())
+    response = testapp.post_json("/api/auth/login", {"email": "a@example.test", "password": "whatever-pass"},
+                                 status=503)
+    assert response.json["code"] == "unavailable" and response.json["data"] is None
+    assert "psycopg" not in response.text and "Traceback" not in response.text
