@@ -14,7 +14,7 @@ config = context.config
 settings = config.attributes["settings"]
 progress = config.attributes.get("progress")
 
-import_all_models()
+import_all_models(config.attributes.get("plugin_models", ()))
 target_metadata = Base.metadata
 
 

@@ -4,9 +4,15 @@
 part of the core, in the order the parts depend on each other.
 """
 
-from pyramid.config import Configurator
+import warnings
 
-from platform_core.settings import check_secrets, get_list, resolve_environment_references
+# pyramid 2.1 imports pkg_resources, whose deprecation notice would precede
+# every command's output and every server start; the pin setuptools<82 keeps it working.
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+
+from pyramid.config import Configurator  # noqa: E402
+
+from platform_core.settings import check_secrets, get_list, resolve_environment_references  # noqa: E402
 
 
 def main(global_config=None, **settings):
@@ -46,6 +52,8 @@ def main(global_config=None, **settings):
             config.include("platform_core.resources")
             # The business's branches: the reference example of a standard resource.
             config.include("platform_core.locations")
+            # Installed plugins, each under /api/<name>, switched on per business.
+            config.include("platform_core.modules")
             # The OpenAPI document and its two documentation pages.
             config.include("platform_core.openapi")
         # Deployment-specific additions, after everything they may build on.

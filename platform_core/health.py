@@ -24,7 +24,8 @@ class HealthSchema(colander.MappingSchema):
 def check_database(engine):
     """True when a connection can be opened and answers a trivial query."""
     try:
-        with engine.connect() as connection:
+        # Autocommit: a liveness probe must not queue behind the SQLite write lock.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("SELECT 1"))
         return True
     except Exception:

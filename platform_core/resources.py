@@ -22,6 +22,7 @@ audit fields, the audit log and soft-delete filtering come from the session
 (:mod:`platform_core.db.tenancy`, :mod:`platform_core.audit`), not from here.
 """
 
+import re
 import uuid
 
 import colander
@@ -29,6 +30,7 @@ from sqlalchemy import UniqueConstraint, inspect
 from sqlalchemy.exc import IntegrityError
 
 from platform_core.db.mixins import TenantScoped, utcnow
+from platform_core.events import ResourceCreated, ResourceDeleted, ResourceRestored, ResourceUpdated
 from platform_core.envelope import created, deleted, ok, paginated, updated
 from platform_core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from platform_core.listing import ListSpec, list_page
@@ -114,6 +116,7 @@ class StandardResource:
         obj = self.model(**values)
         self.db.add(obj)
         self.flush()
+        self.publish(ResourceCreated, obj)
         return created(self.request, self.serialize(obj), f"{self.title} created")
 
     def get(self):
@@ -126,6 +129,7 @@ class StandardResource:
         for name, value in values.items():
             setattr(obj, name, value)
         self.flush()
+        self.publish(ResourceUpdated, obj)
         return updated(self.serialize(obj), f"{self.title} updated")
 
     def delete(self):
@@ -134,6 +138,7 @@ class StandardResource:
         obj.deleted_at = utcnow()
         obj.deleted_by = self.request.identity.user_id
         self.flush()
+        self.publish(ResourceDeleted, obj)
         return deleted(f"{self.title} deleted")
 
     def restore(self):
@@ -144,6 +149,7 @@ class StandardResource:
         obj.deleted_at = None
         obj.deleted_by = None
         self.flush()
+        self.publish(ResourceRestored, obj)
         return ok(self.serialize(obj), f"{self.title} restored")
 
     # -- building blocks a subclass may use or extend -----------------------------------
@@ -181,6 +187,10 @@ class StandardResource:
         except IntegrityError as exc:
             raise Conflict("A unique value is already taken", errors=unique_violation_fields(self.model, exc)) from None
 
+    def publish(self, event_class, obj):
+        """Tell subscribers what happened, inside the same transaction."""
+        self.request.registry.notify(event_class(self.request, obj, self.request.identity.user_id))
+
     def serialize(self, obj):
         data = {name: getattr(obj, name) for name in BOOKKEEPING_FIELDS}
         for node in self.schema.children:
@@ -193,6 +203,12 @@ def unique_violation_fields(model, exc):
     message = str(exc.orig)
     diag = getattr(exc.orig, "diag", None)
     constraint = getattr(diag, "constraint_name", None) or ""
+    detail = re.match(r"Key \(([^)]*)\)=", getattr(diag, "message_detail", None) or "")
+    if detail:
+        # PostgreSQL names the columns; constraint names may have been shortened to 63 bytes.
+        columns = [column.strip() for column in detail.group(1).split(",")]
+        fields = [column for column in columns if column != "business_id"] or columns
+        return {column: ["Already taken"] for column in fields}
     table = inspect(model).local_table
     uniques = [c for c in table.constraints if isinstance(c, UniqueConstraint)]
     uniques += [index for index in table.indexes if index.unique]

@@ -1,8 +1,10 @@
 """colander types and nodes shared by the core and every plugin."""
 
+import decimal
 import uuid
 
 import colander
+import phonenumbers
 
 _TRUE = ("true", "1", "yes", "on")
 _FALSE = ("false", "0", "no", "off")
@@ -39,3 +41,59 @@ class UUIDString(colander.String):
             return uuid.UUID(value)
         except ValueError:
             raise colander.Invalid(node, "Not a valid id") from None
+
+
+class Money(colander.Decimal):
+    """An amount of money: a decimal string in and out (``"12.50"``), never a float.
+
+    Two decimal places; more is a field error rather than a silent rounding.
+    """
+
+    def __init__(self):
+        super().__init__(quant="0.01", rounding=decimal.ROUND_HALF_EVEN, normalize=False)
+
+    def deserialize(self, node, cstruct):
+        if isinstance(cstruct, float):
+            raise colander.Invalid(node, "Send money as a decimal string such as \"12.50\"")
+        value = super().deserialize(node, cstruct)
+        if value is not colander.null and decimal.Decimal(str(cstruct)).as_tuple().exponent < -2:
+            raise colander.Invalid(node, "At most two decimal places")
+        return value
+
+
+class PhoneNumber(colander.String):
+    """A phone number, stored in E.164 (``+351912345678``); invalid numbers are field errors.
+
+    Numbers without a country code are read in ``default_region`` (ISO 3166
+    alpha-2), which a plugin takes from the business or a setting.
+    """
+
+    def __init__(self, default_region=None):
+        super().__init__()
+        self.default_region = default_region
+
+    def deserialize(self, node, cstruct):
+        value = super().deserialize(node, cstruct)
+        if value in (colander.null, ""):
+            return value
+        try:
+            parsed = phonenumbers.parse(value, self.default_region)
+        except phonenumbers.NumberParseException:
+            raise colander.Invalid(node, "Not a phone number; include the country code, e.g. +351...") from None
+        if not phonenumbers.is_valid_number(parsed):
+            raise colander.Invalid(node, "Not a valid phone number")
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+class Tags(colander.SequenceSchema):
+    """Labels: trimmed, lower-cased, without duplicates or commas, at most 20 of 40 characters."""
+
+    tag = colander.SchemaNode(
+        colander.String(), validator=colander.All(colander.Length(min=1, max=40), colander.Regex(r"^[^,]+$")),
+        preparer=lambda value: value.strip().lower() if isinstance(value, str) else value,
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("validator", colander.Length(max=20))
+        kwargs.setdefault("preparer", lambda values: list(dict.fromkeys(values)) if isinstance(values, list) else values)
+        super().__init__(*args, **kwargs)

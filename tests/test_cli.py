@@ -4,7 +4,7 @@ import io
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import text, create_engine, select
 from sqlalchemy.orm import Session
 
 from platform_core.auth.models import User
@@ -194,3 +194,21 @@ def test_createbusiness_refusals_are_one_line_and_create_nothing(capsys, ini, db
     assert code == 2
     assert_one_error_line(err, expected)
     assert db.scalars(select(Business.slug)).all() == ["taken"]
+
+
+def test_demo_creates_a_business_to_log_in_to_once(capsys, ini, db):
+    from platform_core.modules.demo import DEMO_EMAIL, DEMO_PASSWORD
+
+    code, out, _ = run(capsys, ini, "demo")
+    assert code == 0 and DEMO_EMAIL in out and DEMO_PASSWORD in out
+    code, out, _ = run(capsys, ini, "demo")
+    assert code == 0 and "exists already" in out
+    assert db.execute(text("SELECT count(*) FROM locations")).scalar() == 2
+
+
+def test_modules_can_be_listed_switched_and_refused_from_the_shell(capsys, ini, db):
+    run(capsys, ini, "demo")
+    code, out, _ = run(capsys, ini, "modules", "list", "--business", "demo-salon")
+    assert code == 0 and all(line.startswith("on ") for line in out.splitlines())
+    code, _, err = run(capsys, ini, "modules", "enable", "nope", "--business", "demo-salon")
+    assert code == 2 and err.startswith("error: No such module")

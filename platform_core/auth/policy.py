@@ -17,6 +17,7 @@ from zope.interface import implementer
 from platform_core.auth.models import User
 from platform_core.auth.tokens import ACCESS
 from platform_core.errors import NotAuthenticated
+from platform_core.modules.state import module_of_route, require_enabled
 
 #: The permission of routes open to any logged-in user, whatever their businesses.
 AUTHENTICATED = "core.authenticated"
@@ -75,6 +76,10 @@ class PlatformSecurityPolicy:
         # over the X-Business-Id header; membership lookups raise the contract's
         # business_required / not_a_member errors themselves.
         membership = getattr(context, "membership", None) or request.membership
+        module = module_of_route(request)
+        if module is not None:
+            # The module gate: one place in the core, so no plugin view checks it.
+            require_enabled(request, membership.business_id, module)
         roles = request.registry["permissions"].roles_for(permission)
         if membership.role in roles:
             return Allowed(f"{membership.role} has {permission}")

@@ -8,10 +8,6 @@ settings of the ini file and, on demand, the bootstrapped application.
 import argparse
 import importlib
 import sys
-import warnings
-
-# pyramid 2.1 imports pkg_resources, whose deprecation warning would precede every answer.
-warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
 
 from platform_core.cli.environment import CommandEnvironment
 
@@ -21,6 +17,9 @@ COMMAND_MODULES = (
     "platform_core.cli.revision",
     "platform_core.cli.users",
     "platform_core.cli.businesses",
+    "platform_core.cli.modules",
+    "platform_core.cli.demo",
+    "platform_core.cli.new_plugin",
 )
 
 

@@ -11,7 +11,14 @@ def build_engine(settings, prefix="sqlalchemy."):
     SQLite runs with foreign keys enforced, WAL (readers do not block the
     writer), a busy timeout instead of instant "database is locked" errors,
     and transactions begun by SQLAlchemy rather than by the driver, so that
-    savepoints and ``BEGIN IMMEDIATE`` behave as documented.
+    savepoints behave as documented.
+
+    Every SQLite transaction begins ``IMMEDIATE``: it takes the write lock at
+    once (waiting up to the busy timeout), so a read-then-write rule — a
+    balance that must not go below zero, a slot that must be free — is
+    serialised, and no transaction fails half-way for having read a snapshot
+    that another writer has since changed. SQLite is the embedded,
+    single-machine default; PostgreSQL is the backend for concurrency.
     """
     options = {key: value for key, value in settings.items() if key.startswith(prefix)}
     url = options.get(prefix + "url", "")
@@ -41,4 +48,6 @@ def _configure_sqlite(engine):
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql(connection.info.pop("sqlite_begin", "BEGIN"))
+        if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            return  # a pure read outside any transaction (the health check)
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

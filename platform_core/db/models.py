@@ -8,6 +8,7 @@ CORE_MODEL_MODULES = (
     "platform_core.tenancy.models",
     "platform_core.audit.models",
     "platform_core.locations.models",
+    "platform_core.modules.models",
 )
 
 

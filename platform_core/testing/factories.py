@@ -4,6 +4,9 @@ import itertools
 from dataclasses import dataclass
 
 from platform_core.auth.models import User
+from platform_core.modules.discovery import requirements_closure
+from platform_core.modules.models import BusinessModule
+from platform_core.modules.state import cache_key
 from platform_core.tenancy.models import Business, Membership
 
 DEFAULT_PASSWORD = "correct horse battery staple"
@@ -67,6 +70,14 @@ class Factory:
         self.db.add(membership)
         self.db.flush()
         return membership
+
+    def enable_modules(self, business, *names):
+        """Switch modules (and what they need) on for ``business``, as its admin would."""
+        plugins = self.registry["plugins"]
+        for name in dict.fromkeys(n for wanted in names for n in requirements_closure(plugins, wanted)):
+            self.db.add(BusinessModule(business_id=business.id, module=name, enabled=True, settings={}))
+        self.db.flush()
+        self.registry["redis"].delete(cache_key(business.id))
 
     def caller(self, role="admin", business=None, user=None):
         """A user with ``role`` in ``business`` (both made when not given), logged in."""

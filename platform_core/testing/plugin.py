@@ -28,6 +28,7 @@ import webtest
 from platform_core.db.tenancy import UNSCOPED, TenantSession
 from platform_core.testing.database import REDIS_URL_VARIABLE, TestDatabase
 from platform_core.testing.factories import Factory
+from platform_core.testing.live import LiveServer
 from platform_core.testing.mailbox import Mailbox
 
 TEST_SECRET = "test-secret-" + "x" * 64
@@ -141,6 +142,18 @@ def clock(app):
 def factory(app, dbsession):
     """Makes users, businesses and logged-in callers (see platform_core.testing.factories)."""
     return Factory(app, dbsession)
+
+
+@pytest.fixture
+def live(app, redis):
+    """A real server over the app with real commits, for concurrency tests (see testing/live.py).
+
+    Do not combine with ``testapp``/``dbsession``/``factory`` in one test:
+    those hold the rolled-back transaction the server's requests would wait on.
+    """
+    server = LiveServer(app)
+    yield server
+    server.close()
 
 
 @pytest.fixture

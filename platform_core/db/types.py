@@ -1,0 +1,29 @@
+"""Column types the kit offers plugins, portable between SQLite and PostgreSQL."""
+
+from sqlalchemy import Numeric, String
+from sqlalchemy.types import TypeDecorator
+
+#: Money columns: exact decimals with two places (never floats).
+MONEY = Numeric(12, 2)
+
+
+class TagList(TypeDecorator):
+    """A list of tags stored as ``,a,b,`` so ``tag=b`` is one portable LIKE.
+
+    Tags never contain commas (the schema refuses them).
+    """
+
+    impl = String(1000)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return "," + ",".join(value) + "," if value else ""
+
+    def process_result_value(self, value, dialect):
+        return [tag for tag in (value or "").split(",") if tag]
+
+
+def has_tag(column, tag):
+    """The criterion "this TagList column contains ``tag``"."""
+    escaped = tag.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like(f"%,{escaped},%", escape="\\")

@@ -1,0 +1,48 @@
+"""Events of the platform: what happened to tenant data, for plugins to react to.
+
+The standard resource publishes :class:`ResourceCreated`, :class:`ResourceUpdated`,
+:class:`ResourceDeleted` and :class:`ResourceRestored` after each change (in
+the same transaction). A plugin publishes its own domain events by
+subclassing :class:`BusinessEvent` and calling ``request.registry.notify(...)``.
+
+Plugins subscribe with ``config.add_module_subscriber(handler, EventClass)``:
+the handler is called only for businesses that have the subscribing plugin
+enabled, so a switched-off module never reacts.
+"""
+
+
+class BusinessEvent:
+    """Something happened in a business: ``request``, ``business_id`` and ``actor_id`` say where and who."""
+
+    def __init__(self, request, business_id, actor_id):
+        self.request = request
+        self.business_id = business_id
+        self.actor_id = actor_id
+
+
+class ResourceEvent(BusinessEvent):
+    """A standard resource's object changed; ``obj`` is the object after the change."""
+
+    def __init__(self, request, obj, actor_id):
+        super().__init__(request, obj.business_id, actor_id)
+        self.obj = obj
+
+    @property
+    def resource_type(self):
+        return self.obj.__tablename__
+
+
+class ResourceCreated(ResourceEvent):
+    pass
+
+
+class ResourceUpdated(ResourceEvent):
+    pass
+
+
+class ResourceDeleted(ResourceEvent):
+    pass
+
+
+class ResourceRestored(ResourceEvent):
+    pass
