@@ -6,6 +6,7 @@ which passes the settings, and optionally a live connection, in
 """
 
 from alembic import context
+from sqlalchemy.types import TypeDecorator
 
 from platform_core.db import Base, build_engine
 from platform_core.db.models import import_all_models
@@ -24,6 +25,13 @@ def report_progress(ctx, step, heads, run_args):
         progress(f"  {arrow} {step.up_revision_id}  {step.up_revision.doc or ''}".rstrip())
 
 
+def render_item(type_, obj, autogen_context):
+    """Write the kit's column types (TypeDecorators) as the plain type they store."""
+    if type_ == "type" and isinstance(obj, TypeDecorator):
+        return f"sa.{obj.impl!r}"
+    return False
+
+
 def run_with(connection):
     context.configure(
         connection=connection,
@@ -31,6 +39,7 @@ def run_with(connection):
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         on_version_apply=report_progress,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -6,9 +6,14 @@ part of the core, in the order the parts depend on each other.
 
 import warnings
 
-# pyramid 2.1 imports pkg_resources, whose deprecation notice would precede
-# every command's output and every server start; the pin setuptools<82 keeps it working.
+# The stack's import-time deprecation notices would precede every command's
+# output, server start and test run: pyramid 2.1 imports pkg_resources (kept
+# working by the pin setuptools<82), paste declares a namespace package, and
+# webob imports cgi (fine on Python 3.11 and 3.12).
 warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+warnings.filterwarnings("ignore", message="Deprecated call to `pkg_resources.declare_namespace",
+                        category=DeprecationWarning)
+warnings.filterwarnings("ignore", message="'cgi' is deprecated", category=DeprecationWarning)
 
 from pyramid.config import Configurator  # noqa: E402
 

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, Uuid, func, or_, select
 
+from platform_core.db.types import has_tag
 from platform_core.errors import ValidationFailed
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 #: Query keys with a meaning of their own, never taken as field filters.
-RESERVED = frozenset({"page", "page_size", "ordering", "search", "include_deleted"})
+RESERVED = frozenset({"page", "page_size", "ordering", "search", "include_deleted", "tag"})
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class ListSpec:
     filters: tuple = ()
     #: Filters that also accept ``__gte`` / ``__lte`` (numbers, dates).
     ranges: tuple = field(default=())
+    #: A TagList column filtered by ``?tag=<tag>``.
+    tag_field: str | None = None
 
 
 def _page_number(params, name, default, maximum=None):
@@ -88,6 +91,15 @@ def apply_filters(statement, model, spec, params):
     return statement
 
 
+def apply_tag(statement, model, spec, params):
+    tag = (params.get("tag") or "").strip().lower()
+    if not tag:
+        return statement
+    if spec.tag_field is None:
+        raise ValidationFailed.field("tag", "This collection has no tags")
+    return statement.where(has_tag(getattr(model, spec.tag_field), tag))
+
+
 def apply_search(statement, model, spec, params):
     text = (params.get("search") or "").strip()
     if not text or not spec.search:
@@ -116,7 +128,8 @@ def list_page(dbsession, model, spec, params, statement=None, execution_options=
     page = _page_number(params, "page", 1)
     page_size = _page_number(params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     statement = statement if statement is not None else select(model)
-    statement = apply_search(apply_filters(statement, model, spec, params), model, spec, params)
+    statement = apply_filters(statement, model, spec, params)
+    statement = apply_tag(apply_search(statement, model, spec, params), model, spec, params)
     options = execution_options or {}
     total = dbsession.scalar(
         select(func.count()).select_from(statement.order_by(None).subquery()).execution_options(**options)

@@ -51,11 +51,11 @@ def partial(schema):
     return clone
 
 
-def response_schema(schema, name):
-    """The shape of an object in responses: its fields plus id and audit fields."""
+def response_schema(schema, name, read_only=None):
+    """The shape of an object in responses: its fields, read-only fields, id and audit fields."""
     out = colander.SchemaNode(colander.Mapping(), name=name)
     out.add(colander.SchemaNode(colander.String(), name="id"))
-    for node in schema.clone().children:
+    for node in (*schema.clone().children, *(read_only.clone().children if read_only else ())):
         node.missing = colander.drop
         out.add(node)
     for name_ in ("created_at", "updated_at"):
@@ -88,6 +88,8 @@ class StandardResource:
     schema = None
     #: Ordering, search and filter fields.
     listing = ListSpec()
+    #: colander MappingSchema of fields shown but never written by clients (derived, server-set).
+    read_only_schema = None
     #: Fields referring to tenant-scoped objects: ``{"supplier_id": Supplier}``.
     references = {}
     #: Human name for messages ("Location").
@@ -113,7 +115,8 @@ class StandardResource:
     def create(self):
         values = self.prepare(self.request.validated["body"])
         self.check_references(values)
-        obj = self.model(**values)
+        obj = self.model()
+        self.apply(obj, values)
         self.db.add(obj)
         self.flush()
         self.publish(ResourceCreated, obj)
@@ -126,8 +129,7 @@ class StandardResource:
         obj = self.load()
         values = self.prepare(self.request.validated["body"])
         self.check_references(values)
-        for name, value in values.items():
-            setattr(obj, name, value)
+        self.apply(obj, values)
         self.flush()
         self.publish(ResourceUpdated, obj)
         return updated(self.serialize(obj), f"{self.title} updated")
@@ -157,6 +159,11 @@ class StandardResource:
     def prepare(self, values):
         """Fill derived or defaulted values before create and update (override to use)."""
         return values
+
+    def apply(self, obj, values):
+        """Write validated ``values`` onto ``obj`` (override to stamp derived fields on change)."""
+        for name, value in values.items():
+            setattr(obj, name, value)
 
     def load(self, include_deleted=False):
         """The object of the path's ``id`` in the active business, or 404."""
@@ -195,6 +202,8 @@ class StandardResource:
         data = {name: getattr(obj, name) for name in BOOKKEEPING_FIELDS}
         for node in self.schema.children:
             data[node.name] = getattr(obj, node.name)
+        for node in self.read_only_schema.children if self.read_only_schema else ():
+            data[node.name] = getattr(obj, node.name)
         return data
 
 
@@ -225,7 +234,7 @@ def unique_violation_fields(model, exc):
 def _views(resource_class):
     """The view callables of a resource class, documented for OpenAPI."""
     title = resource_class.title
-    item = response_schema(resource_class.schema, title.replace(" ", ""))
+    item = response_schema(resource_class.schema, title.replace(" ", ""), resource_class.read_only_schema)
     tags = list(resource_class.tags)
 
     def call(method):

@@ -12,7 +12,7 @@ import re
 import colander
 from cornice.validators import colander_validator, extract_cstruct
 
-from platform_core.envelope import render_error
+from platform_core.errors import BadRequest, ValidationFailed
 
 _JSON_CONTENT_TYPE = re.compile(r"^application/([a-z0-9.+-]*\+)?json$")
 
@@ -65,16 +65,19 @@ def request_schema(body=None, querystring=None, path=None, name="Request"):
 
 
 def envelope_error_handler(request):
-    """Cornice's error handler: the collected errors as the contract's envelope."""
+    """Cornice's error handler: raise the collected errors as the contract's error.
+
+    It raises rather than returns: Cornice also calls it from its fallback
+    view (wrong content type), which raises whatever it gets.
+    """
     errors = {}
     for error in request.errors:
         location, name = error["location"], error["name"] or ""
         field = name if location in ("body", "header") else (name or location)
-        messages = errors.setdefault(field or "_", [])
-        messages.extend(_split_messages(error["description"]))
-    if request.environ.get(_UNREADABLE):
-        return render_error(request, 400, "bad_request", "The request body cannot be read", errors)
-    return render_error(request, 400, "validation_error", "Validation failed", errors)
+        errors.setdefault(field or "_", []).extend(_split_messages(error["description"]))
+    if request.environ.get(_UNREADABLE) or getattr(request.errors, "status", 400) in (406, 415):
+        raise BadRequest("The request body cannot be read", errors=errors)
+    raise ValidationFailed(errors=errors)
 
 
 def _split_messages(description):

@@ -5,6 +5,7 @@ from importlib.metadata import EntryPoint
 import pytest
 
 from platform_core.modules import discovery
+from platform_core.testing.plugin import build_app
 
 SAMPLE_PLUGINS = (
     EntryPoint(name="alpha", value="tests.support.sample_plugins:alpha", group=discovery.ENTRY_POINT_GROUP),
@@ -30,3 +31,9 @@ def sample_plugins_installed():
 def app_settings(app_settings):
     """The kit's settings plus routes that exist only to probe the core's behaviour."""
     return {**app_settings, "platform.includes": "tests.support.probe_routes"}
+
+
+@pytest.fixture(scope="session")
+def app(app_settings, sample_plugins_installed):
+    """The core suite's own app: probe routes and the sample plugins besides the installed ones."""
+    yield from build_app(app_settings)

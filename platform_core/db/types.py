@@ -1,6 +1,6 @@
 """Column types the kit offers plugins, portable between SQLite and PostgreSQL."""
 
-from sqlalchemy import Numeric, String
+from sqlalchemy import Numeric, String, type_coerce
 from sqlalchemy.types import TypeDecorator
 
 #: Money columns: exact decimals with two places (never floats).
@@ -26,4 +26,5 @@ class TagList(TypeDecorator):
 def has_tag(column, tag):
     """The criterion "this TagList column contains ``tag``"."""
     escaped = tag.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return column.like(f"%,{escaped},%", escape="\\")
+    # As plain text: the pattern must not go through TagList's own conversion.
+    return type_coerce(column, String).like(f"%,{escaped},%", escape="\\")

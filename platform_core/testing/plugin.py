@@ -20,7 +20,6 @@ without them, SQLite and fakeredis.
 """
 
 import os
-import warnings
 
 import pytest
 import webtest
@@ -32,6 +31,17 @@ from platform_core.testing.live import LiveServer
 from platform_core.testing.mailbox import Mailbox
 
 TEST_SECRET = "test-secret-" + "x" * 64
+
+
+def pytest_configure(config):
+    """Silence the stack's known deprecation notices in every suite that uses the kit."""
+    for line in (
+        "ignore:'cgi' is deprecated:DeprecationWarning",
+        "ignore::DeprecationWarning:pkg_resources",
+        "ignore:pkg_resources is deprecated:UserWarning",
+        "ignore:Deprecated call to `pkg_resources.declare_namespace:DeprecationWarning",
+    ):
+        config.addinivalue_line("filterwarnings", line)
 
 
 @pytest.fixture(scope="session")
@@ -63,18 +73,25 @@ def app_settings(test_database, tmp_path_factory):
     }
 
 
-@pytest.fixture(scope="session")
-def app(app_settings):
-    """The WSGI application over a freshly migrated database."""
+def build_app(settings):
+    """Migrate the database for ``settings`` and build the app; a generator for fixtures.
+
+    A suite that needs an app of its own (other settings, extra plugins)
+    overrides ``app`` with ``yield from build_app(...)``.
+    """
     from platform_core import main
     from platform_core.db import migrations
 
-    migrations.upgrade(app_settings)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        application = main({}, **app_settings)
+    migrations.upgrade(settings)
+    application = main({}, **settings)
     yield application
     application.registry["db_engine"].dispose()
+
+
+@pytest.fixture(scope="session")
+def app(app_settings):
+    """The WSGI application over a freshly migrated database."""
+    yield from build_app(app_settings)
 
 
 @pytest.fixture
