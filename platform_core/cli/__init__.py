@@ -1,8 +1,10 @@
 """The ``platform`` command: ``platform <ini> <command> [options]``.
 
-Each command is a module of this package with ``register(subparsers)``, which
-adds its parser and sets ``handler(args, env)``. ``env`` gives the command the
-settings of the ini file and, on demand, the bootstrapped application.
+Each command is a module with ``register(subparsers)``, which adds its parser
+and sets ``handler(args, env)``. ``env`` gives the command the settings of the
+ini file and, on demand, the bootstrapped application. The core's commands
+are listed below; a plugin adds its own through its manifest's ``commands``
+(``platform <ini> inventory verify``).
 """
 
 import argparse
@@ -23,20 +25,33 @@ COMMAND_MODULES = (
 )
 
 
-def build_parser():
+def build_parser(plugin_command_modules=()):
     parser = argparse.ArgumentParser(
         prog="platform", description="Operate the platform described by an ini file."
     )
     parser.add_argument("config_uri", help="the ini file, e.g. development.ini")
     subparsers = parser.add_subparsers(dest="command", metavar="command", required=True)
-    for name in COMMAND_MODULES:
+    for name in (*COMMAND_MODULES, *plugin_command_modules):
         importlib.import_module(name).register(subparsers)
     return parser
 
 
+def plugin_commands(config_uri):
+    """The command modules of the plugins the ini file runs with (none if it cannot be read)."""
+    from pathlib import Path
+
+    from platform_core.modules.discovery import load_plugins
+
+    if not config_uri or config_uri.startswith("-") or not Path(config_uri).is_file():
+        return ()
+    env = CommandEnvironment(config_uri)
+    return tuple(name for manifest in load_plugins(env.settings) for name in manifest.commands)
+
+
 def main(argv=None):
     """Entry point of the console script; returns the process exit code."""
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(plugin_commands(argv[0] if argv else None)).parse_args(argv)
     env = CommandEnvironment(args.config_uri)
     try:
         return args.handler(args, env) or 0

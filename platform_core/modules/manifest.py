@@ -31,7 +31,8 @@ class PluginManifest:
     by default. ``settings_schema`` validates the plugin's per-business
     settings. ``demo`` is called with a :class:`platform_core.modules.demo.DemoContext`
     to create demo data. ``models`` names the modules defining its tables (for
-    alembic autogenerate).
+    alembic autogenerate). ``commands`` names modules adding subcommands to
+    the ``platform`` command (each with ``register(subparsers)``).
     """
 
     name: str
@@ -45,6 +46,7 @@ class PluginManifest:
     permissions: dict = field(default_factory=dict)
     settings_schema: Any = None
     demo: Callable | None = None
+    commands: tuple = ()
 
     def requirements(self):
         """``depends`` parsed: ``[(name, SpecifierSet)]``."""
