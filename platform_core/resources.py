@@ -90,6 +90,8 @@ class StandardResource:
     listing = ListSpec()
     #: colander MappingSchema of fields shown but never written by clients (derived, server-set).
     read_only_schema = None
+    #: Schema fields that are not model attributes (``apply`` and ``serialize`` handle them).
+    unmapped_fields = ()
     #: Fields referring to tenant-scoped objects: ``{"supplier_id": Supplier}``.
     references = {}
     #: Human name for messages ("Location").
@@ -201,7 +203,8 @@ class StandardResource:
     def serialize(self, obj):
         data = {name: getattr(obj, name) for name in BOOKKEEPING_FIELDS}
         for node in self.schema.children:
-            data[node.name] = getattr(obj, node.name)
+            if node.name not in self.unmapped_fields:
+                data[node.name] = getattr(obj, node.name)
         for node in self.read_only_schema.children if self.read_only_schema else ():
             data[node.name] = getattr(obj, node.name)
         return data

@@ -97,3 +97,14 @@ class Tags(colander.SequenceSchema):
         kwargs.setdefault("validator", colander.Length(max=20))
         kwargs.setdefault("preparer", lambda values: list(dict.fromkeys(values)) if isinstance(values, list) else values)
         super().__init__(*args, **kwargs)
+
+
+def invalid_field(node, field, message):
+    """The Invalid a mapping validator raises to blame one of its fields.
+
+    ``colander.Invalid(node[field], ...)`` raised from a mapping's validator
+    loses the path to the field; this keeps it (``body.date_to``).
+    """
+    error = colander.Invalid(node)
+    error[field] = message
+    return error

@@ -8,12 +8,29 @@ plugin answers 403 ``module_disabled`` while the plugin is off for the
 active business.
 """
 
+import contextlib
+
 from platform_core.modules.discovery import PluginError, load_plugins
 from platform_core.modules.manifest import PluginManifest
 from platform_core.modules.state import ModuleState, require_enabled
 from platform_core.modules.subscribers import add_module_subscriber
 
-__all__ = ["ModuleState", "PluginError", "PluginManifest", "require_enabled"]
+__all__ = ["ModuleState", "PluginError", "PluginManifest", "require_enabled", "routes_under"]
+
+
+@contextlib.contextmanager
+def routes_under(config, prefix):
+    """Register routes under ``prefix`` instead of the plugin's ``/api/<name>``.
+
+    For what must live elsewhere: public routes under ``api/public`` (no module
+    gate there: they call :func:`require_enabled` themselves) and HTML pages.
+    """
+    saved = config.route_prefix
+    config.route_prefix = prefix
+    try:
+        yield config
+    finally:
+        config.route_prefix = saved
 
 
 def includeme(config):

@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import delete
+from sqlalchemy import delete, inspect
 from webtest.http import StopableWSGIServer
 
 from platform_core.db import Base
@@ -56,6 +56,8 @@ class LiveServer:
         self.session.rollback()
         import_all_models()
         with self.app.registry["db_engine"].begin() as connection:
+            existing = set(inspect(connection).get_table_names())
             for table in reversed(Base.metadata.sorted_tables):
-                connection.execute(delete(table))
+                if table.name in existing:
+                    connection.execute(delete(table))
         self.session.close()

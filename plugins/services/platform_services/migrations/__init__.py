@@ -1,0 +1,1 @@
+"""The services plugin's alembic branch (label ``services``)."""
