@@ -84,13 +84,11 @@ def csv_response(filename, columns, rows):
 def _cell(value):
     if value is None:
         return ""
-    if isinstance(value, (list, tuple)):
-        return ";".join(map(str, value))
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    text = str(value)
+    text = ";".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
     # Spreadsheet formula injection: a cell starting with these is read as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text) else text
 
 
 def _is_number(text):

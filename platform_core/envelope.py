@@ -10,6 +10,7 @@ contract and no traceback can reach a client.
 
 import datetime
 import decimal
+import json
 import logging
 import math
 import uuid
@@ -20,8 +21,9 @@ from pyramid.renderers import JSON
 from pyramid.view import exception_view_config
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+from platform_core.db.errors import conflict_from
 from platform_core.errors import APIError, NotAuthenticated, Unavailable
 
 log = logging.getLogger(__name__)
@@ -108,7 +110,12 @@ def _json_default(value):
 
 
 def _dumps(value):
-    return orjson.dumps(value, default=_json_default, option=orjson.OPT_PASSTHROUGH_DATETIME)
+    try:
+        return orjson.dumps(value, default=_json_default, option=orjson.OPT_PASSTHROUGH_DATETIME)
+    except (orjson.JSONEncodeError, TypeError):
+        # Text orjson will not write (a lone surrogate echoed in a message,
+        # an integer wider than 64 bits): the slower encoder escapes it.
+        return json.dumps(value, default=_json_default, ensure_ascii=True).encode()
 
 
 def _serializer(value, default=None, **kw):
@@ -136,6 +143,20 @@ def http_exception_view(exc, request):
     message = HTTP_STATUS_MESSAGES.get(status, exc.title)
     headers = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None
     return render_error(request, status, code, message, headers=headers)
+
+
+@exception_view_config(IntegrityError)
+def integrity_error_view(exc, request):
+    """A unique or foreign-key violation the code did not foresee (a race): 409, never 500."""
+    err = conflict_from(exc)
+    return render_error(request, err.status, err.code, err.message, err.errors)
+
+
+@exception_view_config(decimal.InvalidOperation)
+def invalid_number_view(exc, request):
+    """NaN or an infinity reached a comparison (a Range validator, a column): the input's fault."""
+    return render_error(request, 400, "validation_error", "Validation failed",
+                        {"_": ["Numbers must be finite"]})
 
 
 @exception_view_config(RedisConnectionError)

@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, Uuid, func, or_, select
 
-from platform_core.db.types import has_tag
+from platform_core.db.types import escape_like, has_tag
 from platform_core.errors import ValidationFailed
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+#: Deeper than this is no page a person reads, and its OFFSET would overflow.
+MAX_PAGE = 1_000_000
+MAX_SEARCH_LENGTH = 200
 #: Query keys with a meaning of their own, never taken as field filters.
 RESERVED = frozenset({"page", "page_size", "ordering", "search", "include_deleted", "tag"})
 
@@ -63,7 +66,10 @@ def _coerce(column, name, raw):
         if isinstance(kind, Numeric):
             return decimal.Decimal(raw)
         if isinstance(kind, DateTime):
-            return datetime.datetime.fromisoformat(raw)
+            # Stored as UTC on both backends; compare in UTC (naive input is read as UTC).
+            moment = datetime.datetime.fromisoformat(raw)
+            return moment.astimezone(datetime.timezone.utc) if moment.tzinfo else moment.replace(
+                tzinfo=datetime.timezone.utc)
         if isinstance(kind, Date):
             return datetime.date.fromisoformat(raw)
     except (ValueError, decimal.InvalidOperation, ArithmeticError):
@@ -95,6 +101,8 @@ def apply_tag(statement, model, spec, params):
     tag = (params.get("tag") or "").strip().lower()
     if not tag:
         return statement
+    if len(tag) > 40:
+        raise ValidationFailed.field("tag", "At most 40 characters")
     if spec.tag_field is None:
         raise ValidationFailed.field("tag", "This collection has no tags")
     return statement.where(has_tag(getattr(model, spec.tag_field), tag))
@@ -104,8 +112,11 @@ def apply_search(statement, model, spec, params):
     text = (params.get("search") or "").strip()
     if not text or not spec.search:
         return statement
-    pattern = f"%{text.lower()}%"
-    return statement.where(or_(*(func.lower(getattr(model, name)).like(pattern) for name in spec.search)))
+    if len(text) > MAX_SEARCH_LENGTH:
+        raise ValidationFailed.field("search", f"At most {MAX_SEARCH_LENGTH} characters")
+    pattern = f"%{escape_like(text.lower())}%"
+    return statement.where(or_(*(func.lower(getattr(model, name)).like(pattern, escape="\\")
+                                 for name in spec.search)))
 
 
 def apply_ordering(statement, model, spec, params):
@@ -126,6 +137,8 @@ def apply_ordering(statement, model, spec, params):
 def list_page(dbsession, model, spec, params, statement=None, execution_options=None):
     """(rows, pagination) for the request's ``params`` (a mapping of query strings)."""
     page = _page_number(params, "page", 1)
+    if page > MAX_PAGE:
+        raise ValidationFailed.field("page", f"Must be at most {MAX_PAGE}")
     page_size = _page_number(params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     statement = statement if statement is not None else select(model)
     statement = apply_filters(statement, model, spec, params)

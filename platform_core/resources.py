@@ -22,13 +22,12 @@ audit fields, the audit log and soft-delete filtering come from the session
 (:mod:`platform_core.db.tenancy`, :mod:`platform_core.audit`), not from here.
 """
 
-import re
 import uuid
 
 import colander
-from sqlalchemy import UniqueConstraint, inspect
 from sqlalchemy.exc import IntegrityError
 
+from platform_core.db.errors import conflict_from
 from platform_core.db.mixins import TenantScoped, utcnow
 from platform_core.events import ResourceCreated, ResourceDeleted, ResourceRestored, ResourceUpdated
 from platform_core.envelope import created, deleted, ok, paginated, updated
@@ -194,7 +193,7 @@ class StandardResource:
         try:
             self.db.flush()
         except IntegrityError as exc:
-            raise Conflict("A unique value is already taken", errors=unique_violation_fields(self.model, exc)) from None
+            raise conflict_from(exc) from None
 
     def publish(self, event_class, obj):
         """Tell subscribers what happened, inside the same transaction."""
@@ -208,30 +207,6 @@ class StandardResource:
         for node in self.read_only_schema.children if self.read_only_schema else ():
             data[node.name] = getattr(obj, node.name)
         return data
-
-
-def unique_violation_fields(model, exc):
-    """``{field: ["Already taken"]}`` for the unique constraint an IntegrityError names."""
-    message = str(exc.orig)
-    diag = getattr(exc.orig, "diag", None)
-    constraint = getattr(diag, "constraint_name", None) or ""
-    detail = re.match(r"Key \(([^)]*)\)=", getattr(diag, "message_detail", None) or "")
-    if detail:
-        # PostgreSQL names the columns; constraint names may have been shortened to 63 bytes.
-        columns = [column.strip() for column in detail.group(1).split(",")]
-        fields = [column for column in columns if column != "business_id"] or columns
-        return {column: ["Already taken"] for column in fields}
-    table = inspect(model).local_table
-    uniques = [c for c in table.constraints if isinstance(c, UniqueConstraint)]
-    uniques += [index for index in table.indexes if index.unique]
-    for candidate in sorted(uniques, key=lambda c: -len(c.columns)):
-        columns = [column.name for column in candidate.columns]
-        named = candidate.name and candidate.name == constraint
-        listed = all(f"{table.name}.{column}" in message for column in columns) and columns
-        if named or listed:
-            fields = [column for column in columns if column != "business_id"] or columns
-            return {column: ["Already taken"] for column in fields}
-    return {"_": ["A unique value is already taken"]}
 
 
 def _views(resource_class):

@@ -47,17 +47,26 @@ class Money(colander.Decimal):
     """An amount of money: a decimal string in and out (``"12.50"``), never a float.
 
     Two decimal places; more is a field error rather than a silent rounding.
+    At most ``maximum`` (what a ``Numeric(12, 2)`` column holds by default);
+    NaN and infinities are refused.
     """
 
-    def __init__(self):
+    def __init__(self, maximum=decimal.Decimal("9999999999.99")):
         super().__init__(quant="0.01", rounding=decimal.ROUND_HALF_EVEN, normalize=False)
+        self.maximum = maximum
 
     def deserialize(self, node, cstruct):
         if isinstance(cstruct, float):
             raise colander.Invalid(node, "Send money as a decimal string such as \"12.50\"")
         value = super().deserialize(node, cstruct)
-        if value is not colander.null and decimal.Decimal(str(cstruct)).as_tuple().exponent < -2:
+        if value is colander.null:
+            return value
+        if not value.is_finite():
+            raise colander.Invalid(node, "Must be a number")
+        if decimal.Decimal(str(cstruct)).as_tuple().exponent < -2:
             raise colander.Invalid(node, "At most two decimal places")
+        if abs(value) > self.maximum:
+            raise colander.Invalid(node, f"Must be at most {self.maximum}")
         return value
 
 

@@ -10,7 +10,9 @@ or not sent as JSON, which is 400 ``bad_request``.
 import re
 
 import colander
-from cornice.validators import colander_validator, extract_cstruct
+import orjson
+from cornice.validators import colander_validator
+from webob.multidict import MultiDict
 
 from platform_core.errors import BadRequest, ValidationFailed
 
@@ -21,21 +23,48 @@ _UNREADABLE = "platform.body_unreadable"
 
 
 def extract_json_request(request):
-    """Cornice deserializer: a body with content is read only as JSON.
+    """Cornice deserializer: the request's parts, its body read only as JSON.
 
-    Form posts and other content types on a JSON route are refused rather than
-    silently validated as an empty body.
+    The body is parsed with orjson, which refuses what would later break
+    storage or rendering (invalid UTF-8, lone surrogates, nesting deeper than
+    1024); NUL characters are refused too (PostgreSQL cannot store them). A
+    body on a JSON route that is not sent as JSON is refused rather than
+    silently validated as empty.
     """
-    if request.body and not _JSON_CONTENT_TYPE.match(request.content_type or ""):
-        request.environ[_UNREADABLE] = True
-        request.errors.add("header", "Content-Type", "Send the body as application/json")
-        return {}
-    cstruct = extract_cstruct(request)
-    for error in request.errors:
-        if error["location"] == "body" and str(error["description"]).startswith("Invalid JSON"):
-            request.environ[_UNREADABLE] = True
-            error["description"] = "The body is not valid JSON"
+    body = {}
+    if request.body:
+        if not _JSON_CONTENT_TYPE.match(request.content_type or ""):
+            return _unreadable(request, "header", "Content-Type", "Send the body as application/json")
+        try:
+            body = orjson.loads(request.body)
+        except orjson.JSONDecodeError:
+            return _unreadable(request, "body", "", "The body is not valid JSON")
+        if not isinstance(body, (dict, list)):
+            request.errors.add("body", "", "Should be a JSON object or an array")
+            return {}
+        if _has_nul(body):
+            return _unreadable(request, "body", "", "Text must not contain NUL characters")
+    cstruct = {"method": request.method, "url": request.url, "path": request.matchdict, "body": body}
+    for part, attribute in (("querystring", "GET"), ("header", "headers"), ("cookies", "cookies")):
+        data = getattr(request, attribute)
+        cstruct[part] = data.mixed() if isinstance(data, MultiDict) else dict(data)
     return cstruct
+
+
+def _unreadable(request, location, name, message):
+    request.environ[_UNREADABLE] = True
+    request.errors.add(location, name, message)
+    return {}
+
+
+def _has_nul(value):
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
 
 
 def validate_request(request, **kwargs):

@@ -354,3 +354,39 @@ def test_rs256_tokens_are_issued_and_verified_with_a_key_pair(tmp_path, app):
                         "not-the-key-" + "z" * 64, algorithm="HS256")
     with pytest.raises(NotAuthenticated):
         service.verify(forged, "access")
+
+
+def test_logout_ends_every_token_of_the_session(testapp, factory):
+    user = factory.user()
+    first = login(testapp, user.email).json["data"]
+    second = testapp.post_json("/api/auth/refresh", {"refresh_token": first["refresh_token"]}).json["data"]
+    testapp.post_json("/api/auth/logout", {"refresh_token": second["refresh_token"]},
+                      headers=bearer(second["access_token"]))
+    testapp.get("/api/auth/me", headers=bearer(first["access_token"]), status=401)
+
+
+def test_logout_with_an_unreadable_refresh_token_still_logs_out(testapp, factory):
+    tokens = login(testapp, factory.user().email).json["data"]
+    testapp.post_json("/api/auth/logout", {"refresh_token": "garbage"}, headers=bearer(tokens["access_token"]))
+    testapp.get("/api/auth/me", headers=bearer(tokens["access_token"]), status=401)
+
+
+def test_a_password_reset_outlives_any_cache(testapp, factory, mailbox, redis):
+    user = factory.user(email="gen@example.test")
+    old = login(testapp, user.email).json["data"]
+    testapp.post_json("/api/auth/password/forgot", {"email": user.email})
+    testapp.post_json("/api/auth/password/reset", {"token": mailbox.token_in_last(user.email),
+                                                   "new_password": STRONG})
+    redis.flushdb()  # the revocation of older tokens lives in the database, not in Redis
+    testapp.get("/api/auth/me", headers=bearer(old["access_token"]), status=401)
+    testapp.post_json("/api/auth/refresh", {"refresh_token": old["refresh_token"]}, status=401)
+
+
+def test_wrong_codes_to_disable_2fa_count_towards_lockout(testapp, factory, app, clock):
+    user = factory.user()
+    access = login(testapp, user.email).json["data"]["access_token"]
+    enable_2fa(testapp, app, access)
+    for _ in range(5):
+        testapp.post_json("/api/auth/2fa/disable", {"otp": "000000"}, headers=bearer(access), status=400)
+    assert_error(testapp.post_json("/api/auth/2fa/disable", {"otp": "000000"}, headers=bearer(access), status=423),
+                 423, "account_locked")

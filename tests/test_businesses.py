@@ -163,3 +163,19 @@ def test_an_unreadable_business_header_is_a_bad_request(testapp, factory):
 
 def test_tenant_route_without_token_is_not_authenticated(testapp):
     assert_error(testapp.get("/api/_test/whoami", status=401), 401, "not_authenticated")
+
+
+def test_member_and_business_changes_are_audited(testapp, factory):
+    admin = factory.caller(role="admin")
+    factory.user(email="new.staff@example.test")
+    base = f"/api/businesses/{admin.business.id}"
+    added = testapp.post_json(f"{base}/members", {"email": "new.staff@example.test", "role": "agent"},
+                              headers=admin.headers).json["data"]
+    testapp.patch_json(f"{base}/members/{added['user_id']}", {"role": "admin"}, headers=admin.headers)
+    testapp.delete(f"{base}/members/{added['user_id']}", headers=admin.headers)
+    testapp.patch_json(base, {"name": "Renamed Salon"}, headers=admin.headers)
+    log = testapp.get("/api/audit-log?ordering=at", headers=admin.headers).json["data"]
+    assert [(e["action"], e["resource_type"]) for e in log] == [
+        ("create", "memberships"), ("update", "memberships"), ("delete", "memberships"), ("update", "businesses")]
+    assert log[1]["changes"] == {"role": ["agent", "admin"]}
+    assert all(e["actor_id"] == str(admin.user.id) for e in log)

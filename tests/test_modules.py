@@ -126,3 +126,11 @@ def test_module_changes_are_audited(testapp, admin):
     enable(testapp, admin, "alpha")
     log = testapp.get("/api/audit-log?resource_type=business_modules", headers=admin.headers).json["data"]
     assert log[0]["action"] == "create" and log[0]["changes"]["module"] == [None, "alpha"]
+
+
+def test_module_settings_are_redacted_in_the_audit_log(testapp, admin):
+    enable(testapp, admin, "alpha")
+    testapp.put_json("/api/modules/alpha/settings", {"greeting": "secret-ish"}, headers=admin.headers)
+    log = testapp.get("/api/audit-log?resource_type=business_modules", headers=admin.headers).json["data"]
+    assert "secret-ish" not in str(log)
+    assert any(e["changes"].get("settings") == ["[redacted]", "[redacted]"] for e in log)

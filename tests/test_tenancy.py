@@ -1,7 +1,7 @@
 """Automatic isolation in the session: filtered reads, stamped writes, failing closed."""
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import exists, func, literal, select, update
 
 from platform_core.db.tenancy import UNSCOPED, TenancyError, set_tenant, unscoped
 from platform_core.locations.models import Location
@@ -28,6 +28,24 @@ def scoped_session(dbsession, two_businesses):
 def test_a_tenant_query_without_business_fails_closed(scoped_session, two_businesses):
     with pytest.raises(TenancyError):
         scoped_session.scalars(select(Location)).all()
+
+
+@pytest.mark.parametrize("statement", [
+    select(func.count()).select_from(select(Location).subquery()),
+    select(exists().where(Location.name == "Alpha Branch")),
+    select(select(Location.id).limit(1).scalar_subquery()),
+    select(literal(1)).where(Location.name.in_(select(Location.name).cte("names").select())),
+], ids=["count-over-subquery", "exists", "scalar-subquery", "cte"])
+def test_tenant_tables_hidden_in_subqueries_fail_closed_too(scoped_session, statement):
+    with pytest.raises(TenancyError):
+        scoped_session.execute(statement)
+
+
+def test_counts_over_subqueries_see_only_the_active_business(scoped_session, two_businesses):
+    a, _ = two_businesses
+    set_tenant(scoped_session, a.id, None)
+    assert scoped_session.scalar(select(func.count()).select_from(select(Location).subquery())) == 1
+    assert scoped_session.scalar(select(exists().where(Location.name == "Beta Branch"))) is False
 
 
 def test_reads_see_only_the_active_business(scoped_session, two_businesses):

@@ -34,8 +34,13 @@ def _recorded_columns(obj):
     ]
 
 
+def _shown(obj, key, value):
+    """The value as recorded; a model's ``REDACTED_FIELDS`` appear only as changed."""
+    return "[redacted]" if key in getattr(type(obj), "REDACTED_FIELDS", ()) else _json_value(value)
+
+
 def _created_changes(obj):
-    return {attr.key: [None, _json_value(getattr(obj, attr.key))] for attr in _recorded_columns(obj)}
+    return {attr.key: [None, _shown(obj, attr.key, getattr(obj, attr.key))] for attr in _recorded_columns(obj)}
 
 
 def _updated_changes(obj):
@@ -47,8 +52,17 @@ def _updated_changes(obj):
             old = history.deleted[0] if history.deleted else None
             new = history.added[0] if history.added else None
             if old != new:
-                changes[attr.key] = [_json_value(old), _json_value(new)]
+                changes[attr.key] = [_shown(obj, attr.key, old), _shown(obj, attr.key, new)]
     return changes
+
+
+def record(session, business_id, action, resource_type, resource_id, changes):
+    """An audit row for a change the flush cannot see as tenant data (members, the business itself)."""
+    session.add(AuditEntry(
+        business_id=business_id, actor_id=acting_user(session), action=action, resource_type=resource_type,
+        resource_id=str(resource_id), changes={key: [_json_value(old), _json_value(new)]
+                                               for key, (old, new) in changes.items()},
+    ))
 
 
 def _action_for(changes):

@@ -23,6 +23,8 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Tokens carry the version they were issued at; a password reset increments it.
+    token_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
 
     #: The TOTP secret: pending after setup, in force once ``totp_enabled``.
     totp_secret: Mapped[str | None] = mapped_column(String(64))

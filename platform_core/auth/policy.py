@@ -52,7 +52,7 @@ def load_identity(request):
         user = request.dbsession.get(User, uuid.UUID(claims["sub"]))
     except (NotAuthenticated, ValueError):
         return None
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or claims["gen"] < user.token_version:
         return None
     return Identity(user, claims)
 

@@ -6,7 +6,8 @@ contract's errors; the views only validate input and shape output.
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from platform_core.auth.mail_tokens import PASSWORD_RESET, VERIFY_EMAIL, password_fingerprint
 from platform_core.auth.models import RecoveryCode, User
@@ -127,25 +128,31 @@ class AccountService:
         self.lockout.reset(user.id)
         if self.passwords.needs_rehash(user.password_hash):
             user.password_hash = self.passwords.hash(password)
-        return self.tokens.issue_pair(user.id)
+        return self.tokens.issue_pair(user.id, generation=user.token_version)
 
     def refresh(self, refresh_token):
-        claims, pair = self.tokens.rotate(refresh_token)
-        user = self.get_user(claims["sub"])
-        if user is None or not user.is_active:
-            raise NotAuthenticated("The account is no longer active")
+        def generation_of(user_id):
+            user = self.get_user(user_id)
+            return user.token_version if user is not None and user.is_active else None
+
+        _, pair = self.tokens.rotate(refresh_token, generation_of)
         return pair
 
     def logout(self, access_claims, refresh_token):
-        """End a session: the given refresh token and the calling access token."""
+        """End the session: every token of the calling login, and of the given refresh token's.
+
+        An expired or unreadable refresh token does not keep the caller logged
+        in; one of another account is refused.
+        """
         try:
             refresh_claims = self.tokens.decode(refresh_token, REFRESH)
         except NotAuthenticated:
-            refresh_claims = {}
-        if refresh_claims.get("sub") != access_claims["sub"]:
+            refresh_claims = None
+        if refresh_claims is not None and refresh_claims["sub"] != access_claims["sub"]:
             raise ValidationFailed.field("refresh_token", "Not a refresh token of this account")
-        self.tokens.revoke(refresh_claims)
-        self.tokens.revoke(access_claims)
+        self.tokens.revoke_family(access_claims)
+        if refresh_claims is not None:
+            self.tokens.revoke_family(refresh_claims)
 
     # -- second factor ---------------------------------------------------------
 
@@ -173,9 +180,12 @@ class AccountService:
         return codes
 
     def disable_second_factor(self, user, otp):
+        """Turn 2FA off with a current code; wrong codes count towards the account's lockout."""
         if not user.totp_enabled:
             raise Conflict("Two-factor authentication is not enabled")
+        self.lockout.check(user.id)
         if not self._accept_second_factor(user, otp):
+            self.lockout.record_failure(user.id)
             raise OtpInvalid(status=400)
         user.totp_enabled = False
         user.totp_secret = None
@@ -183,22 +193,27 @@ class AccountService:
         self.db.execute(RecoveryCode.__table__.delete().where(RecoveryCode.user_id == user.id))
 
     def _accept_second_factor(self, user, otp):
-        """A fresh TOTP code, or an unused recovery code (which is then spent)."""
+        """A fresh TOTP code, or an unused recovery code (which is then spent).
+
+        Both are claimed with a conditional UPDATE, so two logins racing with
+        one code cannot both pass (PostgreSQL re-checks the condition).
+        """
         step = self.totp.matching_step(user.totp_secret, otp, user.totp_last_step)
         if step is not None:
-            user.totp_last_step = step
-            return True
-        code = self.db.scalar(
-            select(RecoveryCode).where(
-                RecoveryCode.user_id == user.id,
-                RecoveryCode.code_hash == hash_recovery_code(otp),
+            claimed = self.db.execute(
+                update(User).where(User.id == user.id,
+                                   or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+                .values(totp_last_step=step).execution_options(synchronize_session=False)
+            ).rowcount
+            set_committed_value(user, "totp_last_step", step)
+            return claimed == 1
+        spent = self.db.execute(
+            update(RecoveryCode).where(
+                RecoveryCode.user_id == user.id, RecoveryCode.code_hash == hash_recovery_code(otp),
                 RecoveryCode.used_at.is_(None),
-            )
-        )
-        if code is None:
-            return False
-        code.used_at = self.clock.now()
-        return True
+            ).values(used_at=self.clock.now()).execution_options(synchronize_session=False)
+        ).rowcount
+        return spent == 1
 
     # -- password reset -----------------------------------------------------------
 
@@ -232,7 +247,8 @@ class AccountService:
         user.password_changed_at = self.clock.now()
         # Receiving the mail proves the address.
         user.email_verified_at = user.email_verified_at or self.clock.now()
-        self.tokens.revoke_all_for_user(user.id)
+        # Every token issued before now is refused from here on.
+        user.token_version += 1
         self.lockout.reset(user.id)
         return user
 

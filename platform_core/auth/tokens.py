@@ -15,10 +15,13 @@ state lives in Redis with a TTL of the token's remaining life:
 
 - ``auth:revoked:jti:<jti>`` — one token (logout, a used refresh token);
 - ``auth:revoked:fam:<fam>`` — every token of a login (refresh token reuse);
-- ``auth:generation:<id>`` — a counter the password reset increments; every
-  token carries the user's generation at issue (``gen``), and a token of an
-  older generation is revoked. (A timestamp would not do: ``iat`` has whole
-  seconds, so a login in the same second as the reset would be revoked too.)
+Every token also carries the user's token version at issue (``gen``); a
+password reset increments ``users.token_version`` in the same transaction as
+the new password, and a token of an older version is refused where the user
+row is loaded anyway (identity, refresh). It lives in the database, not in
+Redis, so it cannot expire while old tokens still live. (A timestamp would not
+do: ``iat`` has whole seconds, so a login in the same second as the reset
+would be refused too.)
 """
 
 import logging
@@ -84,10 +87,9 @@ class TokenService:
         self.refresh_lifetime = refresh_lifetime
         self.clock = clock
 
-    def issue_pair(self, user_id, family=None):
-        """A new access and refresh token; a login starts a new family."""
+    def issue_pair(self, user_id, family=None, generation=0):
+        """A new access and refresh token of the user's token version; a login starts a new family."""
         family = family or uuid.uuid4().hex
-        generation = int(self.redis.get(f"auth:generation:{user_id}") or 0)
         access = self._create(user_id, ACCESS, family, generation, self.access_lifetime)
         refresh = self._create(user_id, REFRESH, family, generation, self.refresh_lifetime)
         return TokenPair(access, refresh, int(self.access_lifetime.total_seconds()))
@@ -115,20 +117,16 @@ class TokenService:
         return claims
 
     def is_revoked(self, claims):
-        revoked_jti, revoked_fam, generation = self.redis.mget(
-            f"auth:revoked:jti:{claims['jti']}",
-            f"auth:revoked:fam:{claims['fam']}",
-            f"auth:generation:{claims['sub']}",
-        )
-        if revoked_jti or revoked_fam:
-            return True
-        return claims["gen"] < int(generation or 0)
+        """Whether the token, or the login it belongs to, was revoked (one Redis round trip)."""
+        return any(self.redis.mget(f"auth:revoked:jti:{claims['jti']}", f"auth:revoked:fam:{claims['fam']}"))
 
-    def rotate(self, refresh_token):
+    def rotate(self, refresh_token, generation_of):
         """Trade a refresh token for a new pair; a second use revokes the whole family.
 
         ``SET NX`` makes the use atomic: of two concurrent refreshes with one
         token, exactly one wins, and the other is treated as theft.
+        ``generation_of(user_id)`` is the user's current token version, or
+        None when the account is gone or inactive.
         """
         claims = self.decode(refresh_token, REFRESH)
         if self.is_revoked(claims):
@@ -142,7 +140,10 @@ class TokenService:
         if not first_use:
             self.revoke_family(claims)
             raise NotAuthenticated("The refresh token was already used; the session has ended")
-        return claims, self.issue_pair(claims["sub"], family=claims["fam"])
+        generation = generation_of(claims["sub"])
+        if generation is None or claims["gen"] < generation:
+            raise NotAuthenticated("The session has ended")
+        return claims, self.issue_pair(claims["sub"], family=claims["fam"], generation=generation)
 
     def revoke(self, claims):
         """Revoke one token until it would have expired anyway."""
@@ -154,15 +155,6 @@ class TokenService:
             f"auth:revoked:fam:{claims['fam']}", "revoked",
             ex=int(self.refresh_lifetime.total_seconds()) + 60,
         )
-
-    def revoke_all_for_user(self, user_id):
-        """Revoke every token the user holds now (password reset)."""
-        key = f"auth:generation:{user_id}"
-        pipeline = self.redis.pipeline()
-        pipeline.incr(key)
-        # Once every older token has expired, the counter may go too.
-        pipeline.expire(key, int(self.refresh_lifetime.total_seconds()) + 60)
-        pipeline.execute()
 
     def _remaining(self, claims):
         return max(1, int(claims["exp"] - self.clock.timestamp()) + 1)

@@ -123,7 +123,8 @@ def setup_2fa_view(request):
     return ok(request.accounts.setup_second_factor(request.identity.user), "Scan the code, then enable 2FA")
 
 
-@enable_2fa.post(permission=AUTHENTICATED, schema=request_schema(body=schemas.OtpBody))
+@enable_2fa.post(permission=AUTHENTICATED, validators=(rate_limit("token"),),
+                 schema=request_schema(body=schemas.OtpBody))
 @api_doc(response=schemas.RecoveryCodesSchema(), tags=TAGS, errors=[(400, "otp_invalid"), "conflict"])
 def enable_2fa_view(request):
     """Turn 2FA on with a current code; answers the one-time recovery codes, shown only now."""
@@ -131,7 +132,8 @@ def enable_2fa_view(request):
     return ok({"recovery_codes": codes}, "Two-factor authentication enabled")
 
 
-@disable_2fa.post(permission=AUTHENTICATED, schema=request_schema(body=schemas.OtpBody))
+@disable_2fa.post(permission=AUTHENTICATED, validators=(rate_limit("token"),),
+                  schema=request_schema(body=schemas.OtpBody))
 @api_doc(tags=TAGS, errors=[(400, "otp_invalid"), "conflict"])
 def disable_2fa_view(request):
     """Turn 2FA off with a current code or a recovery code."""

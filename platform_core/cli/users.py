@@ -13,6 +13,7 @@ import sys
 from platform_core.auth.schemas import RegisterBody
 from platform_core.cli import CommandError
 from platform_core.cli.businesses import find_business
+from platform_core.db.tenancy import set_tenant
 from platform_core.cli.support import app_transaction, validated
 from platform_core.tenancy.schemas import MemberUpdateBody
 from platform_core.tenancy.services import BusinessService
@@ -42,6 +43,8 @@ def run(args, env):
         business = find_business(request.dbsession, slug_or_id) if slug_or_id else None
         user = request.accounts.create_user(body["email"], body["password"], body["full_name"], verified=True)
         if business is not None:
+            # The membership is audited in the business's log: act in it.
+            set_tenant(request.dbsession, business.id, None)
             BusinessService(request).add_member(business, user.email, role)
         user_id = user.id
     print(user_id)

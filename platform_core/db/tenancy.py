@@ -20,7 +20,8 @@ the ORM.
 
 import contextlib
 
-from sqlalchemy import event, false
+from sqlalchemy import Table, event, false
+from sqlalchemy.sql.visitors import iterate
 from sqlalchemy.orm import Session, with_loader_criteria
 
 from platform_core.db.mixins import SoftDeletable, TenantScoped
@@ -74,7 +75,21 @@ def unscoped(session):
 
 
 def _touches_tenant_data(state):
-    return any(issubclass(mapper.class_, TenantScoped) for mapper in state.all_mappers)
+    """Whether the statement reads a tenant table anywhere: FROM, JOIN, subquery, EXISTS, CTE.
+
+    Only consulted when no business is in context (requests of non-tenant
+    routes, jobs), so the walk over the statement costs nothing on hot paths.
+    """
+    if any(issubclass(mapper.class_, TenantScoped) for mapper in state.all_mappers):
+        return True
+    tables = _tenant_tables()
+    return any(isinstance(element, Table) and element in tables for element in iterate(state.statement))
+
+
+def _tenant_tables():
+    from platform_core.db.meta import Base
+
+    return {mapper.local_table for mapper in Base.registry.mappers if issubclass(mapper.class_, TenantScoped)}
 
 
 @event.listens_for(TenantSession, "do_orm_execute")

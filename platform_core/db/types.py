@@ -23,8 +23,12 @@ class TagList(TypeDecorator):
         return [tag for tag in (value or "").split(",") if tag]
 
 
+def escape_like(text):
+    """``text`` with LIKE's wildcards escaped (use with ``escape="\\"``)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def has_tag(column, tag):
     """The criterion "this TagList column contains ``tag``"."""
-    escaped = tag.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     # As plain text: the pattern must not go through TagList's own conversion.
-    return type_coerce(column, String).like(f"%,{escaped},%", escape="\\")
+    return type_coerce(column, String).like(f"%,{escape_like(tag)},%", escape="\\")

@@ -29,7 +29,7 @@ class LocationResource(StandardResource):
     permission_prefix = "core.locations"
     schema = LocationSchema()
     listing = ListSpec(ordering=("name", "created_at"), default_ordering="name",
-                       search=("name", "address"), filters=("timezone",))
+                       search=("name", "address"), filters=("timezone", "created_at"), ranges=("created_at",))
     title = "Location"
     tags = ("locations",)
 

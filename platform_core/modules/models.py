@@ -16,3 +16,6 @@ class BusinessModule(UUIDPrimaryKey, TenantScoped, Audited, Base):
     module: Mapped[str] = mapped_column(String(40), nullable=False)
     enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     settings: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+
+    #: Settings may hold a plugin's credentials; managers read the audit log, only admins the settings.
+    REDACTED_FIELDS = ("settings",)

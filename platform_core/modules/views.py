@@ -42,9 +42,11 @@ def enable_module(request):
     """Enable a module and any module it needs that is not enabled yet (admin)."""
     state = ModuleState(request)
     business_id = request.membership.business_id
+    already = state.enabled(business_id)
     switched = state.enable(business_id, request.matchdict["name"])
     manifest = state.manifest(request.matchdict["name"])
-    data = {"module": module_as_dict(manifest, state.enabled(business_id) | set(switched)), "enabled": switched}
+    # Computed, not re-read: re-reading would cache the uncommitted state for other processes.
+    data = {"module": module_as_dict(manifest, already | set(switched)), "enabled": switched}
     return ok(data, f"{manifest.title} enabled" if switched else f"{manifest.title} was already enabled")
 
 
@@ -56,9 +58,10 @@ def disable_module(request):
     business_id = request.membership.business_id
     name = request.matchdict["name"]
     cascade = request.validated.get("querystring", {}).get("cascade", False)
+    already = state.enabled(business_id)
     switched = state.disable(business_id, name, cascade=cascade)
     manifest = state.manifest(name)
-    data = {"module": module_as_dict(manifest, state.enabled(business_id) - set(switched)), "disabled": switched}
+    data = {"module": module_as_dict(manifest, already - set(switched)), "disabled": switched}
     return ok(data, f"{manifest.title} disabled" if switched else f"{manifest.title} was already disabled")
 
 

@@ -56,7 +56,7 @@ class BusinessUpdateBody(colander.MappingSchema):
 
 
 class MemberAddBody(colander.MappingSchema):
-    email = colander.SchemaNode(colander.String(), validator=colander.Email())
+    email = colander.SchemaNode(colander.String(), validator=colander.All(colander.Length(max=254), colander.Email()))
     role = _role()
     full_name = _name(missing=None, description="used when the person has no account yet and is invited")
 

@@ -6,6 +6,7 @@ import uuid
 
 from sqlalchemy import func, select
 
+from platform_core.audit.recorder import record
 from platform_core.errors import Conflict, NotFound
 from platform_core.tenancy.models import Business, Membership
 
@@ -37,9 +38,13 @@ class BusinessService:
     def update(self, business, changes):
         if "slug" in changes and changes["slug"] != business.slug and self._slug_taken(changes["slug"]):
             raise Conflict("This slug is taken", errors={"slug": ["Already taken"]})
+        recorded = {field: (getattr(business, field), value) for field, value in changes.items()
+                    if getattr(business, field) != value}
         for field, value in changes.items():
             setattr(business, field, value)
         self.db.flush()
+        if recorded:
+            record(self.db, business.id, "update", "businesses", business.id, recorded)
         return business
 
     def add_member(self, business, email, role, full_name=None):
@@ -57,12 +62,15 @@ class BusinessService:
         membership = Membership(business_id=business.id, user_id=user.id, role=role)
         self.db.add(membership)
         self.db.flush()
+        record(self.db, business.id, "create", "memberships", user.id, {"email": (None, user.email), "role": (None, role)})
         return membership
 
     def change_role(self, business, user_id, role):
         membership = self.member(business, user_id)
         if membership.role == "admin" and role != "admin":
             self._keep_an_admin(business, "demote")
+        if membership.role != role:
+            record(self.db, business.id, "update", "memberships", membership.user_id, {"role": (membership.role, role)})
         membership.role = role
         self.db.flush()
         return membership
@@ -71,6 +79,7 @@ class BusinessService:
         membership = self.member(business, user_id)
         if membership.role == "admin":
             self._keep_an_admin(business, "remove")
+        record(self.db, business.id, "delete", "memberships", membership.user_id, {"role": (membership.role, None)})
         self.db.delete(membership)
         self.db.flush()
 

@@ -5,7 +5,7 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 
 from platform_core.errors import Conflict
 from platform_core.rest import api_service
-from platform_core.schemas import StrictBoolean
+from platform_core.schemas import Money, StrictBoolean
 from platform_core.validation import request_schema
 
 boom = api_service("test.boom", "/api/_test/boom")
@@ -23,7 +23,7 @@ class Lines(colander.SequenceSchema):
 
 class EchoBody(colander.MappingSchema):
     name = colander.SchemaNode(colander.String(), validator=colander.Length(min=1, max=50))
-    price = colander.SchemaNode(colander.Decimal(), validator=colander.Range(min=0))
+    price = colander.SchemaNode(Money(), validator=colander.Range(min=0))
     lines = Lines(missing=colander.drop)
 
 

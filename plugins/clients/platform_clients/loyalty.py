@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from platform_core.errors import APIError
 from platform_clients.models import LoyaltyAccount, LoyaltyEntry, LoyaltyProgram
 
-KINDS = ("earn", "redeem", "adjust", "expire")
+KINDS = ("earn", "redeem", "adjust", "expire", "merge")
 
 
 class InsufficientPoints(APIError):
@@ -92,15 +92,35 @@ class LoyaltyLedger:
         return max(reached, key=lambda t: t["min_points"])["name"] if reached else None
 
     def move(self, from_client_id, to_client_id):
-        """A merge: the duplicate's balance and history go to the survivor."""
+        """A merge: the duplicate's balance and lifetime points go to the survivor.
+
+        Both ledgers gain a ``merge`` entry (never an edit of old entries); the
+        duplicate's history stays on the duplicate, which records where it went.
+        """
         source = self._find(from_client_id)
-        if source is None or source.balance == 0:
-            self.db.execute(update(LoyaltyEntry).where(LoyaltyEntry.client_id == from_client_id)
-                            .values(client_id=to_client_id).execution_options(synchronize_session=False))
+        if source is None or (source.balance == 0 and source.lifetime_points == 0):
             return
-        moved = source.balance
-        self.post(from_client_id, "adjust", -moved, "Merged into another client", "merge", str(to_client_id))
-        self.post(to_client_id, "adjust", moved, "Merged from a duplicate client", "merge", str(from_client_id))
+        balance, lifetime = source.balance, source.lifetime_points
+        target = self.account(to_client_id)
+        self.db.execute(
+            update(LoyaltyAccount).where(LoyaltyAccount.id == source.id)
+            .values(balance=0, lifetime_points=0).execution_options(synchronize_session=False))
+        self.db.execute(
+            update(LoyaltyAccount).where(LoyaltyAccount.id == target.id)
+            .values(balance=LoyaltyAccount.balance + balance,
+                    lifetime_points=LoyaltyAccount.lifetime_points + lifetime)
+            .execution_options(synchronize_session=False))
+        self.db.expire_all()
+        actor = self._actor()
+        self.db.add_all([
+            LoyaltyEntry(client_id=from_client_id, kind="merge", points=-balance, balance_after=0,
+                         reason="Merged into another client", source_type="merge", source_id=str(to_client_id),
+                         actor_id=actor),
+            LoyaltyEntry(client_id=to_client_id, kind="merge", points=balance,
+                         balance_after=self._find(to_client_id).balance, reason="Merged from a duplicate client",
+                         source_type="merge", source_id=str(from_client_id), actor_id=actor),
+        ])
+        self.db.flush()
 
     def _find(self, client_id):
         return self.db.scalar(select(LoyaltyAccount).where(LoyaltyAccount.client_id == client_id))

@@ -1,5 +1,7 @@
 """Request and response schemas of the clients plugin."""
 
+from decimal import Decimal
+
 import colander
 
 from platform_core.schemas import Money, PhoneNumber, StrictBoolean, Tags, UUIDString
@@ -18,7 +20,8 @@ class ClientSchema(colander.MappingSchema):
     first_name = colander.SchemaNode(colander.String(), validator=colander.Length(min=1, max=100), preparer=_strip)
     last_name = colander.SchemaNode(colander.String(), validator=colander.Length(max=100), missing="",
                                     preparer=_strip)
-    email = colander.SchemaNode(colander.String(), validator=colander.Email(), missing=None, preparer=_lower_strip)
+    email = colander.SchemaNode(colander.String(), validator=colander.All(colander.Length(max=254), colander.Email()),
+                                missing=None, preparer=_lower_strip)
     phone = colander.SchemaNode(PhoneNumber(), missing=None, description="stored in E.164, e.g. +351912345678")
     date_of_birth = colander.SchemaNode(colander.Date(), missing=None)
     gender = colander.SchemaNode(colander.String(), validator=colander.OneOf(GENDERS), missing=None)
@@ -45,7 +48,7 @@ class MergeBody(colander.MappingSchema):
 
 class Tier(colander.MappingSchema):
     name = colander.SchemaNode(colander.String(), validator=colander.Length(min=1, max=50))
-    min_points = colander.SchemaNode(colander.Integer(), validator=colander.Range(min=0))
+    min_points = colander.SchemaNode(colander.Integer(), validator=colander.Range(min=0, max=1_000_000_000))
 
 
 class Tiers(colander.SequenceSchema):
@@ -54,8 +57,10 @@ class Tiers(colander.SequenceSchema):
 
 class LoyaltyProgramSchema(colander.MappingSchema):
     name = colander.SchemaNode(colander.String(), validator=colander.Length(min=1, max=100))
-    points_per_currency_unit = colander.SchemaNode(Money(), validator=colander.Range(min=0), missing="1.00")
-    points_per_visit = colander.SchemaNode(colander.Integer(), validator=colander.Range(min=0), missing=0)
+    points_per_currency_unit = colander.SchemaNode(Money(maximum=Decimal("999999.99")),
+                                                   validator=colander.Range(min=0), missing="1.00")
+    points_per_visit = colander.SchemaNode(colander.Integer(), validator=colander.Range(min=0, max=100_000),
+                                           missing=0)
     tiers = Tiers(missing=())
     active = colander.SchemaNode(StrictBoolean(), missing=True)
 

@@ -1,11 +1,13 @@
 """The clients' rules: matching people, consent timestamps, merging duplicates."""
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from platform_core.db.mixins import utcnow
 from platform_core.errors import Conflict, NotFound, ValidationFailed
 from platform_clients.events import ClientsMerged
 from platform_clients.models import CHANNELS, Client
+
+MAX_TAGS = 20
 
 #: Fields a merge copies from the duplicate when the survivor has none.
 FILLABLE = ("email", "phone", "date_of_birth", "gender", "preferred_location_id", "last_name")
@@ -22,17 +24,26 @@ def stamp_consent(client, values, now=None):
 
 def find_or_create_client(dbsession, first_name, last_name="", email=None, phone=None, source="online",
                           consent=None):
-    """The business's client with this email or phone, or a new one (for bookings from the public)."""
-    match = [Client.email == email.lower()] if email else []
-    match += [Client.phone == phone] if phone else []
-    if not match:
+    """The business's client with this email or phone, or a new one (for bookings from the public).
+
+    ``phone`` must already be E.164 (validate with ``platform_core.schemas.PhoneNumber``);
+    ``consent`` may set only ``consent_email``, ``consent_sms`` and ``consent_whatsapp``.
+    An email match wins over a phone match.
+    """
+    consent = {f"consent_{channel}": bool(consent[f"consent_{channel}"])
+               for channel in CHANNELS if f"consent_{channel}" in (consent or {})}
+    email = email.strip().lower() if email else None
+    client = None
+    if email:
+        client = dbsession.scalars(select(Client).where(Client.email == email).order_by(Client.created_at)).first()
+    if client is None and phone:
+        client = dbsession.scalars(select(Client).where(Client.phone == phone).order_by(Client.created_at)).first()
+    if client is None and not (email or phone):
         raise ValidationFailed(errors={"email": ["Give an email or a phone number"]})
-    client = dbsession.scalars(select(Client).where(or_(*match)).limit(1)).first()
     if client is None:
-        client = Client(first_name=first_name, last_name=last_name, email=email and email.lower(), phone=phone,
-                        source=source, tags=[])
-        stamp_consent(client, consent or {})
-        for field, value in (consent or {}).items():
+        client = Client(first_name=first_name, last_name=last_name, email=email, phone=phone, source=source, tags=[])
+        stamp_consent(client, consent)
+        for field, value in consent.items():
             setattr(client, field, value)
         dbsession.add(client)
         dbsession.flush()
@@ -57,7 +68,8 @@ def merge_clients(request, survivor, duplicate_id):
     db.flush()
     for field, value in copied.items():
         setattr(survivor, field, value)
-    survivor.tags = list(dict.fromkeys([*survivor.tags, *duplicate.tags]))
+    # The survivor's own tags first; the schema's limit of 20 holds after a merge too.
+    survivor.tags = list(dict.fromkeys([*survivor.tags, *duplicate.tags]))[:MAX_TAGS]
     if duplicate.notes:
         survivor.notes = "\n\n".join(part for part in (survivor.notes, duplicate.notes) if part)
     db.flush()

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from platform_core.csvio import csv_response, read_upload, validate_rows
 from platform_core.envelope import created, ok, paginated
-from platform_core.errors import NotFound
+from platform_core.errors import NotFound, ValidationFailed
 from platform_core.listing import ListSpec, apply_filters, apply_ordering, apply_search, apply_tag, list_page
 from platform_core.locations.models import Location
 from platform_core.openapi import api_doc
@@ -95,14 +95,22 @@ def import_view(request):
         if "tags" in row:
             row["tags"] = [tag for tag in row["tags"].split(";") if tag.strip()]
     seen = _ExistingContacts(request.dbsession)
-    values = validate_rows(schemas.ClientSchema(), rows, check=seen.problems)
+    resource = ClientResource(request)
+
+    def problems(values):
+        try:
+            resource.check_references(values)
+        except ValidationFailed as exc:
+            return [f"{field}: {message}" for field, messages in exc.errors.items() for message in messages]
+        return seen.problems(values)
+
+    values = validate_rows(schemas.ClientSchema(), rows, check=problems)
     for value in values:
         value["source"] = "import"
-        ClientResource(request).check_references(value)
         client = Client()
-        ClientResource(request).apply(client, value)
+        resource.apply(client, value)
         request.dbsession.add(client)
-    request.dbsession.flush()
+    resource.flush()
     return created(request, {"imported": len(values)}, f"{len(values)} clients imported")
 
 

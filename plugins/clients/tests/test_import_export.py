@@ -65,3 +65,16 @@ def test_import_and_export_are_for_managers(testapp, staff):
     assert_error(upload(testapp, staff["agent"], GOOD, status=403), 403, "permission_denied")
     assert_error(testapp.get("/api/clients/export", headers=staff["agent"].headers, status=403), 403,
                  "permission_denied")
+
+
+def test_formulas_in_tags_are_neutralised_too(testapp, admin, make_client):
+    make_client(tags=["=1+2", "vip"])
+    rows = list(csv.DictReader(io.StringIO(testapp.get("/api/clients/export", headers=admin.headers).text)))
+    assert rows[0]["tags"].startswith("'=")
+
+
+def test_a_foreign_reference_in_a_file_is_reported_by_row(testapp, admin):
+    text = "first_name,preferred_location_id\nAna,00000000-0000-0000-0000-000000000000\n"
+    response = upload(testapp, admin, text, status=400)
+    assert assert_error(response, 400, "validation_error")["errors"] == {
+        "row 2": ["preferred_location_id: No such object"]}

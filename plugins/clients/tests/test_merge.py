@@ -1,5 +1,7 @@
 """Merging a duplicate client into a survivor."""
 
+import uuid
+
 from sqlalchemy import select
 
 from platform_core.audit.models import AuditEntry
@@ -42,3 +44,24 @@ def test_agents_cannot_merge(testapp, staff, make_client):
     response = testapp.post_json(f"/api/clients/clients/{a['id']}/merge", {"duplicate_id": b["id"]},
                                  headers=staff["agent"].headers, status=403)
     assert_error(response, 403, "permission_denied")
+
+
+def test_merge_keeps_lifetime_points_and_tier_and_caps_tags(testapp, admin, make_client, dbsession):
+    testapp.post_json("/api/clients/loyalty-programs", {"name": "R", "tiers": [{"name": "Gold", "min_points": 500}]},
+                      headers=admin.headers)
+    survivor = make_client(tags=[f"s{i}" for i in range(15)])
+    duplicate = make_client(first_name="Dup", tags=[f"d{i}" for i in range(15)])
+    from platform_clients.models import LoyaltyAccount
+
+    account = LoyaltyAccount(business_id=admin.business.id, client_id=uuid.UUID(duplicate["id"]),
+                             balance=120, lifetime_points=700)
+    dbsession.add(account)
+    dbsession.flush()
+    merged = testapp.post_json(f"/api/clients/clients/{survivor['id']}/merge", {"duplicate_id": duplicate["id"]},
+                               headers=admin.headers).json["data"]
+    assert len(merged["tags"]) == 20 and merged["tags"][:15] == [f"s{i}" for i in range(15)]
+    summary = testapp.get(f"/api/clients/clients/{survivor['id']}/loyalty", headers=admin.headers).json
+    assert summary["meta"]["loyalty"] == {"balance": 120, "lifetime_points": 700, "tier": "Gold"}
+    assert [(e["kind"], e["points"]) for e in summary["data"]] == [("merge", 120)]
+    testapp.put_json(f"/api/clients/clients/{survivor['id']}", {**{k: merged[k] for k in ("first_name", "tags")}},
+                     headers=admin.headers)
