@@ -262,6 +262,9 @@ def add_standard_resource(config, resource_class):
     restore.add_view("POST", views["restore"], permission=f"{prefix}.restore")
     for service in (collection, item, restore):
         config.add_cornice_service(service)
+    # Which model lives at which path: tools (the isolation sweep, the docs) read it.
+    path = "/" + f"{config.route_prefix or ''}/{name}".strip("/")
+    config.registry.setdefault("standard_resources", {})[path] = resource_class
 
 
 def includeme(config):
