@@ -34,6 +34,11 @@ class Clock:
         self._frozen_at = None
 
 
+def as_utc(moment):
+    """``moment`` as an aware UTC datetime (SQLite hands back the stored UTC values naive)."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
 def includeme(config):
     config.registry["clock"] = Clock()
     config.add_request_method(lambda request: request.registry["clock"], "clock", reify=True)

@@ -117,3 +117,16 @@ def invalid_field(node, field, message):
     error = colander.Invalid(node)
     error[field] = message
     return error
+
+
+class CurrencyCode(colander.String):
+    """A 3-letter ISO 4217 currency code (``EUR``); lower case is accepted and upper-cased."""
+
+    def deserialize(self, node, cstruct):
+        value = super().deserialize(node, cstruct)
+        if value is colander.null:
+            return value
+        value = value.strip().upper()
+        if len(value) != 3 or not value.isascii() or not value.isalpha():
+            raise colander.Invalid(node, "A 3-letter ISO 4217 code such as EUR")
+        return value

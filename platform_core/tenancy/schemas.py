@@ -5,6 +5,8 @@ import zoneinfo
 
 import colander
 
+from platform_core.schemas import CurrencyCode
+
 from platform_core.tenancy.models import ROLES
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
@@ -32,9 +34,7 @@ def _tz(**kw):
 
 
 def _currency(**kw):
-    return colander.SchemaNode(
-        colander.String(), validator=colander.Regex(r"^[A-Z]{3}$", "A 3-letter ISO 4217 code such as EUR"), **kw
-    )
+    return colander.SchemaNode(CurrencyCode(), **kw)
 
 
 def _role(**kw):

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from platform_booking import schedule
+from platform_core.clock import as_utc
 from platform_booking.models import Allocation, Resource, ResourceException
 from platform_core.locations.models import Location
 
@@ -123,7 +124,7 @@ class Availability:
             statement = statement.where(Allocation.appointment_id != self.exclude)
         busy = {}
         for resource_id, block_start, block_end in self.db.execute(statement):
-            busy.setdefault(resource_id, []).append((schedule.as_utc(block_start), schedule.as_utc(block_end)))
+            busy.setdefault(resource_id, []).append((as_utc(block_start), as_utc(block_end)))
         return busy
 
     def _exceptions(self, resource_ids, start, end):
@@ -134,7 +135,7 @@ class Availability:
         )
         found = {}
         for resource_id, kind, exception_start, exception_end in self.db.execute(statement):
-            found.setdefault(resource_id, []).append((kind, schedule.as_utc(exception_start), schedule.as_utc(exception_end)))
+            found.setdefault(resource_id, []).append((kind, as_utc(exception_start), as_utc(exception_end)))
         return found
 
     def _candidates(self, free, range_start, range_end, not_before):

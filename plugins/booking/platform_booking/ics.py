@@ -15,7 +15,7 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 from sqlalchemy import select
 
 from platform_booking.models import Allocation, Appointment, Resource
-from platform_booking.schedule import as_utc
+from platform_core.clock import as_utc
 from platform_core.db.tenancy import set_tenant, unscoped
 from platform_core.errors import NotFound
 from platform_core.modules import require_enabled

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from platform_booking import schemas
 from platform_booking.models import Appointment
-from platform_booking.schedule import as_utc
+from platform_core.clock import as_utc
 from platform_booking.services import Bookings, booking_settings
 from platform_booking.views import find_slots
 from platform_clients.api import find_or_create_client

@@ -12,6 +12,8 @@ it lands the gap's length later.
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+
+
 UTC = timezone.utc
 
 
@@ -74,11 +76,6 @@ def candidate_starts(window_start, window_end, step, duration, not_before):
         if start >= not_before:
             yield start
         start += step
-
-
-def as_utc(moment):
-    """``moment`` as an aware UTC datetime (SQLite hands back naive UTC values)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def day_range(first, last):

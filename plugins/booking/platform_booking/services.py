@@ -18,7 +18,7 @@ from platform_booking.availability import Availability, Rules
 from platform_booking.events import (AppointmentBooked, AppointmentCancelled, AppointmentCompleted,
                                      AppointmentNoShow, AppointmentRescheduled)
 from platform_booking.models import Allocation, Appointment
-from platform_booking.schedule import as_utc
+from platform_core.clock import as_utc
 from platform_clients.events import VisitCompleted
 from platform_core.errors import APIError, Conflict, ValidationFailed
 from platform_core.locations.models import Location

@@ -3,23 +3,17 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, Uuid, text)
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, Uuid)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from platform_core.db import Base
+from platform_core.db.indexes import unique_among_live
 from platform_core.db.mixins import TenantModel, TenantScoped, UUIDPrimaryKey, utcnow
 from platform_core.db.types import TagList
 
 GENDERS = ("female", "male", "non_binary", "other", "undisclosed")
 SOURCES = ("walk_in", "online", "referral", "import")
 CHANNELS = ("email", "sms", "whatsapp")
-
-
-def _unique_while_live(column):
-    """Unique per business among clients that are not deleted (a merged duplicate frees its email)."""
-    live = text("NOT is_deleted")
-    return Index(f"uq_clients_clients_business_{column}", "business_id", column, unique=True,
-                 sqlite_where=live, postgresql_where=live)
 
 
 class Client(TenantModel, Base):
@@ -48,8 +42,10 @@ class Client(TenantModel, Base):
     merged_into_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("clients_clients.id"))
 
 
-Client.__table__.append_constraint(_unique_while_live("email"))
-Client.__table__.append_constraint(_unique_while_live("phone"))
+# Unique per business among clients that are not deleted (a merged duplicate frees its email).
+for _column in ("email", "phone"):
+    Client.__table__.append_constraint(
+        unique_among_live("clients_clients", _column, name=f"uq_clients_clients_business_{_column}"))
 Index("ix_clients_clients_business_name", Client.business_id, Client.last_name, Client.first_name)
 
 

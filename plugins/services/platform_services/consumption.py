@@ -8,10 +8,11 @@ database lets through exactly as many as the sessions cover, on PostgreSQL
 Each consumption appends a usage row recording who, when, how many and why.
 """
 
-from datetime import UTC
+
 
 from sqlalchemy import select, update
 
+from platform_core.clock import as_utc
 from platform_core.errors import APIError, Conflict, ValidationFailed
 from platform_services.events import PackageConsumed
 from platform_services.models import ClientPackageBalance, ClientPackageUsage
@@ -35,7 +36,7 @@ def consume_package(request, client_package_id, service_id, quantity=1, referenc
     db = request.dbsession
     sale = get_client_package(db, client_package_id)
     now = request.clock.now()
-    expires_at = _utc(sale.expires_at)
+    expires_at = as_utc(sale.expires_at)
     if expires_at <= now:
         message = f"This package expired on {expires_at:%Y-%m-%d}"
         raise Conflict(message, errors={"_": [message]})
@@ -63,8 +64,3 @@ def consume_package(request, client_package_id, service_id, quantity=1, referenc
     request.registry.notify(PackageConsumed(request, sale.business_id, usage.actor_id, sale.id, sale.client_id,
                                             service_id, quantity, remaining, reference))
     return usage
-
-
-def _utc(value):
-    # SQLite gives back naive datetimes; every stored time of the platform is UTC.
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

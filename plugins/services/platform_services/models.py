@@ -11,27 +11,21 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import (Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, Numeric, String, Text,
-                        Uuid, text)
+                        Uuid)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from platform_core.db import Base
+from platform_core.db.indexes import unique_among_live
 from platform_core.db.mixins import Audited, TenantModel, TenantScoped, UUIDPrimaryKey
 from platform_core.db.types import MONEY, TagList
 from platform_clients.api import Client
-
-
-def unique_while_live(table, *columns):
-    """A unique index on ``business_id`` + ``columns`` among rows that are not soft-deleted."""
-    live = text("NOT is_deleted")
-    return Index(f"uq_{table}_{'_'.join(columns)}", "business_id", *columns, unique=True,
-                 sqlite_where=live, postgresql_where=live)
 
 
 class ServiceCategory(TenantModel, Base):
     """A heading of the menu (Hair, Nails, Spa); ``position`` orders the menu."""
 
     __tablename__ = "services_categories"
-    __table_args__ = (unique_while_live("services_categories", "name"),
+    __table_args__ = (unique_among_live("services_categories", "name"),
                       Index("ix_services_categories_position", "business_id", "position"))
 
     name: Mapped[str] = mapped_column(String(100), nullable=False)
@@ -43,7 +37,7 @@ class Service(TenantModel, Base):
     """Something the business sells by time: how long it takes, what it needs, what it costs."""
 
     __tablename__ = "services_services"
-    __table_args__ = (unique_while_live("services_services", "name"),
+    __table_args__ = (unique_among_live("services_services", "name"),
                       Index("ix_services_services_category", "business_id", "category_id"))
 
     name: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -81,7 +75,7 @@ class Package(TenantModel, Base):
     """A bundle sold up front: so many sessions of some services, to use within ``validity_days``."""
 
     __tablename__ = "services_packages"
-    __table_args__ = (unique_while_live("services_packages", "name"),)
+    __table_args__ = (unique_among_live("services_packages", "name"),)
 
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")

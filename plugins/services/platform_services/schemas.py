@@ -4,20 +4,15 @@ import decimal
 
 import colander
 
-from platform_core.schemas import Money, StrictBoolean, UUIDString
+from platform_core.schemas import CurrencyCode, Money, StrictBoolean, UUIDString
 
 #: ISO 4217, as businesses store it.
-CURRENCY = colander.Regex(r"^[A-Z]{3}$", "A 3-letter ISO 4217 code such as EUR")
 #: A resource kind a booking allocates: a lower-case word (``staff``, ``room``, ``laser_machine``).
 RESOURCE_TYPE = colander.Regex(r"^[a-z][a-z0-9_]*$", "Lower-case letters, digits and underscores, e.g. room")
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
-
-
-def _upper(value):
-    return value.strip().upper() if isinstance(value, str) else value
 
 
 def _name(max_length):
@@ -34,8 +29,7 @@ def _price(**kw):
 
 
 def _currency():
-    return colander.SchemaNode(colander.String(), validator=CURRENCY, preparer=_upper, missing=None,
-                               description="the business's currency by default")
+    return colander.SchemaNode(CurrencyCode(), missing=None, description="the business's currency by default")
 
 
 def _percent(**kw):
