@@ -38,6 +38,9 @@ from platform_core.rest import api_service
 from platform_core.schemas import StrictBoolean
 from platform_core.validation import request_schema
 
+#: The item routes match only ids, so a plugin's ``/<collection>/import`` is never taken for an item.
+ID_PATTERN = "{id:[0-9a-fA-F-]{32,36}}"
+
 #: Fields every object carries besides its schema's fields.
 BOOKKEEPING_FIELDS = ("id", "created_at", "updated_at", "created_by", "updated_by")
 
@@ -253,12 +256,12 @@ def add_standard_resource(config, resource_class):
                         schema=request_schema(querystring=ListQuery))
     collection.add_view("POST", views["create"], permission=f"{prefix}.create",
                         schema=request_schema(body=body))
-    item = api_service(f"{route}.item", f"/{name}/{{id}}", depth=1)
+    item = api_service(f"{route}.item", f"/{name}/{ID_PATTERN}", depth=1)
     item.add_view("GET", views["get"], permission=f"{prefix}.view")
     item.add_view("PATCH", views["update"], permission=f"{prefix}.update", schema=request_schema(body=partial(body)))
     item.add_view("PUT", views["update"], permission=f"{prefix}.update", schema=request_schema(body=body))
     item.add_view("DELETE", views["delete"], permission=f"{prefix}.delete")
-    restore = api_service(f"{route}.restore", f"/{name}/{{id}}/restore", depth=1)
+    restore = api_service(f"{route}.restore", f"/{name}/{ID_PATTERN}/restore", depth=1)
     restore.add_view("POST", views["restore"], permission=f"{prefix}.restore")
     for service in (collection, item, restore):
         config.add_cornice_service(service)
