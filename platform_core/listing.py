@@ -8,6 +8,7 @@ the page size) and answers the envelope's ``meta.pagination``.
 import datetime
 import decimal
 import uuid
+from zoneinfo import ZoneInfo
 from dataclasses import dataclass, field
 
 from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, Uuid, func, or_, select
@@ -21,7 +22,7 @@ MAX_PAGE_SIZE = 100
 MAX_PAGE = 1_000_000
 MAX_SEARCH_LENGTH = 200
 #: Query keys with a meaning of their own, never taken as field filters.
-RESERVED = frozenset({"page", "page_size", "ordering", "search", "include_deleted", "tag"})
+RESERVED = frozenset({"page", "page_size", "ordering", "search", "include_deleted", "tag", "date_from", "date_to"})
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class ListSpec:
     ranges: tuple = field(default=())
     #: A TagList column filtered by ``?tag=<tag>``.
     tag_field: str | None = None
+    #: A timestamp column ``?date_from=&date_to=`` select by calendar day.
+    date_field: str | None = None
 
 
 def _page_number(params, name, default, maximum=None):
@@ -97,6 +100,41 @@ def apply_filters(statement, model, spec, params):
     return statement
 
 
+def within_days(statement, column, date_from, date_to, zone_name):
+    """``statement`` limited to the inclusive calendar days ``date_from``..``date_to`` in a timezone.
+
+    The contract's date ranges are days of the business (or of the location
+    the list is filtered by); their bounds become UTC instants here.
+    """
+    zone = ZoneInfo(zone_name)
+
+    def start_of(day):
+        return datetime.datetime.combine(day, datetime.time(), zone).astimezone(datetime.timezone.utc)
+
+    if date_from is not None:
+        statement = statement.where(column >= start_of(date_from))
+    if date_to is not None:
+        statement = statement.where(column < start_of(date_to + datetime.timedelta(days=1)))
+    return statement
+
+
+def apply_days(statement, model, spec, params, zone_name):
+    if not (params.get("date_from") or params.get("date_to")):
+        return statement
+    if spec.date_field is None:
+        raise ValidationFailed.field("date_from", "This collection has no date range")
+    days = {}
+    for name in ("date_from", "date_to"):
+        raw = params.get(name)
+        try:
+            days[name] = datetime.date.fromisoformat(raw) if raw else None
+        except ValueError:
+            raise ValidationFailed.field(name, "A date such as 2026-03-01") from None
+    if days["date_from"] and days["date_to"] and days["date_to"] < days["date_from"]:
+        raise ValidationFailed.field("date_to", "Must not be before date_from")
+    return within_days(statement, getattr(model, spec.date_field), days["date_from"], days["date_to"], zone_name)
+
+
 def apply_tag(statement, model, spec, params):
     tag = (params.get("tag") or "").strip().lower()
     if not tag:
@@ -134,8 +172,11 @@ def apply_ordering(statement, model, spec, params):
     return statement.order_by(*clauses)
 
 
-def list_page(dbsession, model, spec, params, statement=None, execution_options=None):
-    """(rows, pagination) for the request's ``params`` (a mapping of query strings)."""
+def list_page(dbsession, model, spec, params, statement=None, execution_options=None, zone_name="UTC"):
+    """(rows, pagination) for the request's ``params`` (a mapping of query strings).
+
+    ``zone_name`` is the timezone of ``date_from``/``date_to`` days.
+    """
     page = _page_number(params, "page", 1)
     if page > MAX_PAGE:
         raise ValidationFailed.field("page", f"Must be at most {MAX_PAGE}")
@@ -143,6 +184,7 @@ def list_page(dbsession, model, spec, params, statement=None, execution_options=
     statement = statement if statement is not None else select(model)
     statement = apply_filters(statement, model, spec, params)
     statement = apply_tag(apply_search(statement, model, spec, params), model, spec, params)
+    statement = apply_days(statement, model, spec, params, zone_name)
     options = execution_options or {}
     total = dbsession.scalar(
         select(func.count()).select_from(statement.order_by(None).subquery()).execution_options(**options)

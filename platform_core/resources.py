@@ -113,7 +113,8 @@ class StandardResource:
             if not self.request.has_permission(f"{self.permission_prefix}.restore"):
                 raise PermissionDenied("Only admins and managers see deleted rows")
             options["include_deleted"] = True
-        rows, page = list_page(self.db, self.model, self.listing, params, execution_options=options)
+        rows, page = list_page(self.db, self.model, self.listing, params, execution_options=options,
+                               zone_name=self.day_zone(params))
         return paginated([self.serialize(row) for row in rows], **page)
 
     def create(self):
@@ -159,6 +160,20 @@ class StandardResource:
         return ok(self.serialize(obj), f"{self.title} restored")
 
     # -- building blocks a subclass may use or extend -----------------------------------
+
+    def day_zone(self, params):
+        """The timezone of ``date_from``/``date_to``: the filtered location's, else the business's."""
+        from platform_core.locations.models import Location
+
+        location_id = params.get("location_id")
+        if location_id:
+            try:
+                location = self.db.get(Location, uuid.UUID(location_id))
+            except ValueError:
+                location = None
+            if location is not None:
+                return location.timezone
+        return self.request.membership.business.timezone
 
     def prepare(self, values):
         """Fill derived or defaulted values before create and update (override to use)."""

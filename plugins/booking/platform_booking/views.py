@@ -65,7 +65,7 @@ class AppointmentResource(StandardResource):
     schema = schemas.AppointmentSchema()
     listing = ListSpec(ordering=("starts_at", "created_at"), default_ordering="starts_at",
                        filters=("status", "client_id", "service_id", "location_id", "starts_at", "channel",
-                                "series_id"), ranges=("starts_at",))
+                                "series_id"), ranges=("starts_at",), date_field="starts_at")
     references = {"client_id": Client, "service_id": Service, "location_id": Location}
     title = "Appointment"
     tags = TAGS

@@ -155,3 +155,20 @@ def test_ics_feed_needs_its_token(testapp, salon, book):
     assert feed.content_type == "text/calendar" and "BEGIN:VEVENT" in feed.text and "SUMMARY:Haircut" in feed.text
     assert "\r\n" in feed.text
     testapp.get(path.replace("token=", "token=x"), status=404)
+
+
+def test_appointment_lists_select_whole_days_in_the_business_timezone(testapp, salon, book):
+    book(at(MONDAY, 0, 30), status=409)  # 00:30 in Lisbon: outside hours, refused
+    late = book(at(MONDAY, 17))["data"]
+    next_day = book(at(MONDAY + timedelta(days=1), 9))["data"]
+    listed = testapp.get("/api/booking/appointments", params={"date_from": MONDAY.isoformat(),
+                                                              "date_to": MONDAY.isoformat()},
+                         headers=salon["headers"]).json["data"]
+    assert [a["id"] for a in listed] == [late["id"]]
+    both = testapp.get("/api/booking/appointments", params={"date_from": MONDAY.isoformat(),
+                                                            "date_to": (MONDAY + timedelta(days=1)).isoformat()},
+                       headers=salon["headers"]).json["data"]
+    assert [a["id"] for a in both] == [late["id"], next_day["id"]]
+    bad = testapp.get("/api/booking/appointments", params={"date_from": "2031-03-18", "date_to": "2031-03-17"},
+                      headers=salon["headers"], status=400)
+    assert bad.json["errors"] == {"date_to": ["Must not be before date_from"]}

@@ -5,16 +5,12 @@ never changed or removed (a mistake is corrected by an adjustment), so its
 collection is not a standard resource and PATCH, PUT and DELETE answer 405.
 """
 
-import datetime
-import zoneinfo
 
 import colander
-from sqlalchemy import select
 
 from platform_core.envelope import created, ok, paginated
 from platform_core.errors import PermissionDenied
 from platform_core.listing import ListSpec, list_page
-from platform_core.locations.models import Location
 from platform_core.openapi import api_doc
 from platform_core.resources import StandardResource, response_schema
 from platform_core.rest import api_service
@@ -27,7 +23,8 @@ from platform_inventory.services.ledger import StockLedger
 
 TAGS = ["inventory"]
 MOVEMENT_LISTING = ListSpec(ordering=("at", "quantity"), default_ordering="-at",
-                            filters=("product_id", "location_id", "kind", "transfer_id", "source_type", "source_id"))
+                            filters=("product_id", "location_id", "kind", "transfer_id", "source_type", "source_id"),
+                            date_field="at")
 LEVEL_LISTING = ListSpec(ordering=("updated_at", "quantity"), default_ordering="-updated_at",
                          filters=("product_id", "location_id"))
 LOW_STOCK_LISTING = ListSpec(ordering=("name", "sku"), default_ordering="name", search=("name", "sku", "barcode"),
@@ -64,11 +61,10 @@ valuation = api_service("inventory.valuation", "/valuation")
 @api_doc(response=MOVEMENT, paginated=True, tags=TAGS)
 def list_movements(request):
     """The stock ledger, newest first: filter by product, location, kind and dates (``date_from``, ``date_to``)."""
-    query = request.validated.get("querystring", {})
-    params = {key: value for key, value in request.GET.items() if key not in ("date_from", "date_to")}
-    statement = within_days(request, select(StockMovement), StockMovement.at, query)
-    rows, page = list_page(request.dbsession, StockMovement, MOVEMENT_LISTING, params, statement=statement)
     resource = MovementResource(request)
+    params = dict(request.GET)
+    rows, page = list_page(request.dbsession, StockMovement, MOVEMENT_LISTING, params,
+                           zone_name=resource.day_zone(params))
     return paginated([resource.serialize(row) for row in rows], **page)
 
 
@@ -165,22 +161,3 @@ def valuation_view(request):
     return ok({**result, "currency": request.membership.business.currency})
 
 
-def within_days(request, statement, column, query):
-    """``statement`` limited to ``date_from``..``date_to`` (inclusive calendar days).
-
-    Days are the filtered location's (its timezone) or, without a location,
-    the business's, as the contract says; the bounds become UTC instants.
-    """
-    if not (query.get("date_from") or query.get("date_to")):
-        return statement
-    location = request.dbsession.get(Location, query["location_id"]) if query.get("location_id") else None
-    zone = zoneinfo.ZoneInfo(location.timezone if location else request.membership.business.timezone)
-
-    def start_of(day):
-        return datetime.datetime.combine(day, datetime.time(), zone).astimezone(datetime.timezone.utc)
-
-    if query.get("date_from"):
-        statement = statement.where(column >= start_of(query["date_from"]))
-    if query.get("date_to"):
-        statement = statement.where(column < start_of(query["date_to"] + datetime.timedelta(days=1)))
-    return statement
