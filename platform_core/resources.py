@@ -113,8 +113,9 @@ class StandardResource:
             if not self.request.has_permission(f"{self.permission_prefix}.restore"):
                 raise PermissionDenied("Only admins and managers see deleted rows")
             options["include_deleted"] = True
+        days = params.get("date_from") or params.get("date_to")
         rows, page = list_page(self.db, self.model, self.listing, params, execution_options=options,
-                               zone_name=self.day_zone(params))
+                               zone_name=self.day_zone(params) if days else "UTC")
         return paginated([self.serialize(row) for row in rows], **page)
 
     def create(self):

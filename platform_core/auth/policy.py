@@ -8,13 +8,14 @@ that the core and every plugin fill with their grants.
 """
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pyramid.security import Allowed, Denied
 from pyramid.interfaces import ISecurityPolicy
 from zope.interface import implementer
 
 from platform_core.auth.models import User
+from platform_core.auth.state import account_state
 from platform_core.auth.tokens import ACCESS
 from platform_core.errors import NotAuthenticated
 from platform_core.modules.state import module_of_route, require_enabled
@@ -25,12 +26,15 @@ AUTHENTICATED = "core.authenticated"
 
 @dataclass(frozen=True)
 class Identity:
-    user: User
+    """The caller: their id and verified claims; the user row is loaded only if a view asks."""
+
+    user_id: uuid.UUID
     claims: dict
+    dbsession: object = field(repr=False, compare=False)
 
     @property
-    def user_id(self):
-        return self.user.id
+    def user(self):
+        return self.dbsession.get(User, self.user_id)
 
 
 def bearer_token(request):
@@ -49,12 +53,16 @@ def load_identity(request):
         return None
     try:
         claims = request.registry["auth.tokens"].verify(token, ACCESS)
-        user = request.dbsession.get(User, uuid.UUID(claims["sub"]))
+        user_id = uuid.UUID(claims["sub"])
     except (NotAuthenticated, ValueError):
         return None
-    if user is None or not user.is_active or claims["gen"] < user.token_version:
+    state = account_state(request.redis, request.dbsession, user_id)
+    if state is None:
         return None
-    return Identity(user, claims)
+    active, token_version = state
+    if not active or claims["gen"] < token_version:
+        return None
+    return Identity(user_id, claims, request.dbsession)
 
 
 @implementer(ISecurityPolicy)

@@ -3,6 +3,7 @@
 import zope.sqlalchemy
 from sqlalchemy.orm import sessionmaker
 
+from platform_core.db.cache import REDIS
 from platform_core.db.tenancy import TenantSession
 
 
@@ -17,6 +18,9 @@ def get_tm_session(session_factory, transaction_manager, request=None):
     Outside requests (CLI, jobs, tests) pass a ``transaction.TransactionManager``
     and use ``with transaction_manager:`` to commit.
     """
-    session = session_factory(info={"request": request})
+    info = {"request": request}
+    if request is not None:
+        info[REDIS] = request.registry["redis"]
+    session = session_factory(info=info)
     zope.sqlalchemy.register(session, transaction_manager=transaction_manager)
     return session

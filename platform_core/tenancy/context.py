@@ -7,12 +7,12 @@ can be chosen, 403 ``not_a_member`` for a business the user does not belong to.
 """
 
 import uuid
-
-from sqlalchemy import select
+from dataclasses import dataclass, field
 
 from platform_core.db.tenancy import set_tenant
 from platform_core.errors import BadRequest, BusinessRequired, NotAMember, NotAuthenticated
-from platform_core.tenancy.models import Membership
+from platform_core.tenancy.models import Business
+from platform_core.tenancy.roles import roles_of
 
 HEADER = "X-Business-Id"
 
@@ -24,14 +24,27 @@ def parse_business_id(value):
         raise BadRequest(errors={HEADER: ["Must be a business id"]}) from None
 
 
-def find_membership(dbsession, user_id, business_id):
+@dataclass(frozen=True)
+class ActiveMembership:
+    """The caller's role in a business; the business row itself is loaded only if asked for."""
+
+    business_id: uuid.UUID
+    user_id: uuid.UUID
+    role: str
+    dbsession: object = field(repr=False, compare=False)
+
+    @property
+    def business(self):
+        return self.dbsession.get(Business, self.business_id)
+
+
+def find_membership(request, user_id, business_id):
     """The user's membership in the business, or None; scopes the session to it when found."""
-    membership = dbsession.scalar(
-        select(Membership).where(Membership.user_id == user_id, Membership.business_id == business_id)
-    )
-    if membership is not None:
-        set_tenant(dbsession, membership.business_id, user_id)
-    return membership
+    role = roles_of(request.redis, request.dbsession, user_id).get(business_id)
+    if role is None:
+        return None
+    set_tenant(request.dbsession, business_id, user_id)
+    return ActiveMembership(business_id, user_id, role, request.dbsession)
 
 
 def active_membership(request):
@@ -41,14 +54,13 @@ def active_membership(request):
         raise NotAuthenticated()
     header = request.headers.get(HEADER)
     if header:
-        membership = find_membership(request.dbsession, identity.user_id, parse_business_id(header))
+        membership = find_membership(request, identity.user_id, parse_business_id(header))
         if membership is None:
             raise NotAMember()
         return membership
-    memberships = request.dbsession.scalars(
-        select(Membership).where(Membership.user_id == identity.user_id).limit(2)
-    ).all()
-    if len(memberships) != 1:
+    roles = roles_of(request.redis, request.dbsession, identity.user_id)
+    if len(roles) != 1:
         raise BusinessRequired()
-    set_tenant(request.dbsession, memberships[0].business_id, identity.user_id)
-    return memberships[0]
+    (business_id, role), = roles.items()
+    set_tenant(request.dbsession, business_id, identity.user_id)
+    return ActiveMembership(business_id, identity.user_id, role, request.dbsession)

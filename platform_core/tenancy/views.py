@@ -36,7 +36,7 @@ class BusinessContext:
             business_id = uuid.UUID(self.request.matchdict["business_id"])
         except ValueError:
             raise NotFound("No such business") from None
-        membership = identity and find_membership(self.request.dbsession, identity.user_id, business_id)
+        membership = identity and find_membership(self.request, identity.user_id, business_id)
         if not membership:
             raise NotFound("No such business")
         return membership

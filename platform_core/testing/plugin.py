@@ -24,6 +24,7 @@ import os
 import pytest
 import webtest
 
+from platform_core.db.cache import REDIS as CACHE_REDIS
 from platform_core.db.tenancy import UNSCOPED, TenantSession
 from platform_core.testing.database import REDIS_URL_VARIABLE, TestDatabase
 from platform_core.testing.factories import Factory
@@ -118,7 +119,7 @@ def db_connection(app):
 
 
 @pytest.fixture
-def dbsession(db_connection):
+def dbsession(app, db_connection):
     """A session on the test's connection, for arranging and checking data.
 
     It is the platform's session class, but unscoped: tests arrange and
@@ -128,6 +129,8 @@ def dbsession(db_connection):
     session = TenantSession(bind=db_connection, join_transaction_mode="create_savepoint",
                             expire_on_commit=False)
     session.info[UNSCOPED] = True
+    # Rows the test changes through this session drop their cached copies too.
+    session.info[CACHE_REDIS] = app.registry["redis"]
     yield session
     session.close()
 

@@ -42,7 +42,7 @@ class ResourceResource(StandardResource):
 
     def prepare(self, values):
         user_id = values.get("user_id")
-        if user_id is not None and find_membership(self.db, user_id, self.request.membership.business_id) is None:
+        if user_id is not None and find_membership(self.request, user_id, self.request.membership.business_id) is None:
             raise ValidationFailed.field("user_id", "Not a member of this business")
         return values
 

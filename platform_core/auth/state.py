@@ -1,0 +1,38 @@
+"""Whether an account may act, cached for the per-request identity check.
+
+Every authenticated request needs the user's ``is_active`` and
+``token_version``; they are kept in Redis (``auth:user:<id>``) and forgotten
+when a flush changes the user (see :mod:`platform_core.db.cache`).
+"""
+
+from sqlalchemy import event, select
+
+from platform_core.auth.models import User
+from platform_core.db.cache import forget_after_commit
+from platform_core.db.tenancy import TenantSession
+
+CACHE_SECONDS = 3600
+
+
+def user_key(user_id):
+    return f"auth:user:{user_id}"
+
+
+def account_state(redis, dbsession, user_id):
+    """``(is_active, token_version)`` of the user, or None when there is no such user."""
+    cached = redis.get(user_key(user_id))
+    if cached is not None:
+        active, _, version = cached.partition(":")
+        return active == "1", int(version)
+    row = dbsession.execute(select(User.is_active, User.token_version).where(User.id == user_id)).first()
+    if row is None:
+        return None
+    redis.set(user_key(user_id), f"{int(row.is_active)}:{row.token_version}", ex=CACHE_SECONDS)
+    return bool(row.is_active), row.token_version
+
+
+@event.listens_for(TenantSession, "after_flush")
+def _forget_changed_users(session, flush_context):
+    changed = [obj.id for obj in (*session.dirty, *session.deleted) if isinstance(obj, User)]
+    if changed:
+        forget_after_commit(session, *map(user_key, changed))
