@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, Uuid, func, or_, select
 
+from platform_core.db.counts import cached_total
 from platform_core.db.types import escape_like, has_tag
 from platform_core.errors import ValidationFailed
 
@@ -172,6 +173,11 @@ def apply_ordering(statement, model, spec, params):
     return statement.order_by(*clauses)
 
 
+def _narrows(params):
+    """Whether the query string filters, searches or limits the rows (so the total is particular)."""
+    return any(key not in ("page", "page_size", "ordering") and value for key, value in params.items())
+
+
 def list_page(dbsession, model, spec, params, statement=None, execution_options=None, zone_name="UTC"):
     """(rows, pagination) for the request's ``params`` (a mapping of query strings).
 
@@ -181,14 +187,18 @@ def list_page(dbsession, model, spec, params, statement=None, execution_options=
     if page > MAX_PAGE:
         raise ValidationFailed.field("page", f"Must be at most {MAX_PAGE}")
     page_size = _page_number(params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    plain = statement is None and not _narrows(params) and not (execution_options or {}).get("include_deleted")
     statement = statement if statement is not None else select(model)
     statement = apply_filters(statement, model, spec, params)
     statement = apply_tag(apply_search(statement, model, spec, params), model, spec, params)
     statement = apply_days(statement, model, spec, params, zone_name)
     options = execution_options or {}
-    total = dbsession.scalar(
-        select(func.count()).select_from(statement.order_by(None).subquery()).execution_options(**options)
-    )
+    def count():
+        return dbsession.scalar(
+            select(func.count()).select_from(statement.order_by(None).subquery()).execution_options(**options))
+
+    # An unfiltered total is cached (and versioned by writes): page 1 of a million rows stays cheap.
+    total = cached_total(dbsession, model.__tablename__, count) if plain else count()
     rows = dbsession.scalars(
         apply_ordering(statement, model, spec, params)
         .limit(page_size).offset((page - 1) * page_size).execution_options(**options)

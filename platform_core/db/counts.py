@@ -1,0 +1,70 @@
+"""Cached row counts of tenant tables, so a list's ``total`` does not grow in cost with the table.
+
+An unfiltered list's total is kept in Redis under a per-(table, business)
+version number; a flush that adds, deletes or restores rows of the table
+increments the version once the transaction commits. A reader takes the
+version first and counts only on a miss, so a count made just before a
+commit is stored under the old version and never served after it.
+"""
+
+from sqlalchemy import event, inspect
+
+from platform_core.db.cache import REDIS
+from platform_core.db.mixins import SoftDeletable, TenantScoped
+from platform_core.db.tenancy import BUSINESS, TenantSession
+
+PENDING = "counts.bump"
+CACHE_SECONDS = 3600
+
+
+def _version_key(table, business_id):
+    return f"count:version:{table}:{business_id}"
+
+
+def cached_total(session, table, compute):
+    """The count ``compute()`` returns, cached for the session's business; uncached without one."""
+    redis, business_id = session.info.get(REDIS), session.info.get(BUSINESS)
+    if redis is None or business_id is None:
+        return compute()
+    version = redis.get(_version_key(table, business_id)) or "0"
+    key = f"count:{table}:{business_id}:{version}"
+    cached = redis.get(key)
+    if cached is not None:
+        return int(cached)
+    total = compute()
+    redis.set(key, total, ex=CACHE_SECONDS)
+    return total
+
+
+def _changes_membership(obj):
+    if not isinstance(obj, SoftDeletable):
+        return False
+    return inspect(obj).attrs.is_deleted.history.has_changes()
+
+
+@event.listens_for(TenantSession, "after_flush")
+def _collect(session, flush_context):
+    touched = {
+        (obj.__tablename__, obj.business_id)
+        for obj in (*session.new, *session.deleted, *(o for o in session.dirty if _changes_membership(o)))
+        if isinstance(obj, TenantScoped)
+    }
+    if touched:
+        session.info.setdefault(PENDING, set()).update(touched)
+
+
+@event.listens_for(TenantSession, "after_commit")
+def _bump(session):
+    touched = session.info.pop(PENDING, None)
+    redis = session.info.get(REDIS)
+    if touched and redis is not None:
+        pipeline = redis.pipeline()
+        for table, business_id in touched:
+            pipeline.incr(_version_key(table, business_id))
+            pipeline.expire(_version_key(table, business_id), 30 * 86400)
+        pipeline.execute()
+
+
+@event.listens_for(TenantSession, "after_rollback")
+def _drop(session):
+    session.info.pop(PENDING, None)
