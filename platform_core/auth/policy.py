@@ -15,10 +15,12 @@ from pyramid.interfaces import ISecurityPolicy
 from zope.interface import implementer
 
 from platform_core.auth.models import User
-from platform_core.auth.state import account_state
+from platform_core.auth.state import account_state, user_key
 from platform_core.auth.tokens import ACCESS
 from platform_core.errors import NotAuthenticated
+from platform_core.modules.state import cache_key as modules_cache_key
 from platform_core.modules.state import module_of_route, require_enabled
+from platform_core.prefetch import prefetch
 
 #: The permission of routes open to any logged-in user, whatever their businesses.
 AUTHENTICATED = "core.authenticated"
@@ -51,18 +53,37 @@ def load_identity(request):
     token = bearer_token(request)
     if token is None:
         return None
+    tokens = request.registry["auth.tokens"]
     try:
-        claims = request.registry["auth.tokens"].verify(token, ACCESS)
+        claims = tokens.decode(token, ACCESS)
         user_id = uuid.UUID(claims["sub"])
     except (NotAuthenticated, ValueError):
         return None
-    state = account_state(request.redis, request.dbsession, user_id)
+    # (Imported here: tenancy's models import the auth package.)
+    from platform_core.tenancy.roles import roles_key
+
+    # One round trip: the revocation keys, and what the rest of the request will ask.
+    keys = [*tokens.revocation_keys(claims), user_key(user_id), roles_key(user_id)]
+    business_id = _header_business(request)
+    if business_id is not None:
+        keys.append(modules_cache_key(business_id))
+    revoked_jti, revoked_family, *_ = prefetch(request, keys)
+    if revoked_jti or revoked_family:
+        return None
+    state = account_state(request.redis, request.dbsession, user_id, request)
     if state is None:
         return None
     active, token_version = state
     if not active or claims["gen"] < token_version:
         return None
     return Identity(user_id, claims, request.dbsession)
+
+
+def _header_business(request):
+    try:
+        return uuid.UUID(request.headers.get("X-Business-Id", ""))
+    except ValueError:
+        return None
 
 
 @implementer(ISecurityPolicy)

@@ -10,6 +10,7 @@ from sqlalchemy import event, select
 from platform_core.auth.models import User
 from platform_core.db.cache import forget_after_commit
 from platform_core.db.tenancy import TenantSession
+from platform_core.prefetch import MISSING, prefetched
 
 CACHE_SECONDS = 3600
 
@@ -18,9 +19,11 @@ def user_key(user_id):
     return f"auth:user:{user_id}"
 
 
-def account_state(redis, dbsession, user_id):
+def account_state(redis, dbsession, user_id, request=None):
     """``(is_active, token_version)`` of the user, or None when there is no such user."""
-    cached = redis.get(user_key(user_id))
+    cached = prefetched(request, user_key(user_id))
+    if cached is MISSING:
+        cached = redis.get(user_key(user_id))
     if cached is not None:
         active, _, version = cached.partition(":")
         return active == "1", int(version)

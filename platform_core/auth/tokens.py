@@ -116,6 +116,10 @@ class TokenService:
             raise NotAuthenticated(f"An {expected_type} token is required")
         return claims
 
+    @staticmethod
+    def revocation_keys(claims):
+        return [f"auth:revoked:jti:{claims['jti']}", f"auth:revoked:fam:{claims['fam']}"]
+
     def is_revoked(self, claims):
         """Whether the token, or the login it belongs to, was revoked (one Redis round trip)."""
         return any(self.redis.mget(f"auth:revoked:jti:{claims['jti']}", f"auth:revoked:fam:{claims['fam']}"))

@@ -14,6 +14,8 @@ from platform_core.db.mixins import SoftDeletable, TenantScoped
 from platform_core.db.tenancy import BUSINESS, TenantSession
 
 PENDING = "counts.bump"
+#: The version and the count stored under it, in one round trip.
+_READ_VERSIONED = "local v = redis.call('GET', KEYS[1]) or '0' return {v, redis.call('GET', KEYS[2] .. v)}"
 CACHE_SECONDS = 3600
 
 
@@ -26,9 +28,9 @@ def cached_total(session, table, compute):
     redis, business_id = session.info.get(REDIS), session.info.get(BUSINESS)
     if redis is None or business_id is None:
         return compute()
-    version = redis.get(_version_key(table, business_id)) or "0"
-    key = f"count:{table}:{business_id}:{version}"
-    cached = redis.get(key)
+    prefix = f"count:{table}:{business_id}:"
+    version, cached = redis.eval(_READ_VERSIONED, 2, _version_key(table, business_id), prefix)
+    key = prefix + version
     if cached is not None:
         return int(cached)
     total = compute()

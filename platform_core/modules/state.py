@@ -13,6 +13,7 @@ from sqlalchemy import select
 from platform_core.errors import APIError, ModuleDisabled, NotFound, ValidationFailed
 from platform_core.modules.discovery import dependents, requirements_closure
 from platform_core.modules.models import BusinessModule
+from platform_core.prefetch import MISSING, prefetched
 
 CACHE_SECONDS = 3600
 
@@ -42,7 +43,9 @@ class ModuleState:
 
     def enabled(self, business_id):
         """Names of the modules enabled for the business (cached)."""
-        cached = self.redis.get(cache_key(business_id))
+        cached = prefetched(self.request, cache_key(business_id))
+        if cached is MISSING:
+            cached = self.redis.get(cache_key(business_id))
         if cached is not None:
             return frozenset(json.loads(cached))
         names = sorted(self.db.scalars(

@@ -40,7 +40,7 @@ class ActiveMembership:
 
 def find_membership(request, user_id, business_id):
     """The user's membership in the business, or None; scopes the session to it when found."""
-    role = roles_of(request.redis, request.dbsession, user_id).get(business_id)
+    role = roles_of(request.redis, request.dbsession, user_id, request).get(business_id)
     if role is None:
         return None
     set_tenant(request.dbsession, business_id, user_id)
@@ -58,7 +58,7 @@ def active_membership(request):
         if membership is None:
             raise NotAMember()
         return membership
-    roles = roles_of(request.redis, request.dbsession, identity.user_id)
+    roles = roles_of(request.redis, request.dbsession, identity.user_id, request)
     if len(roles) != 1:
         raise BusinessRequired()
     (business_id, role), = roles.items()

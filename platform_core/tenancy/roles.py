@@ -11,6 +11,7 @@ from sqlalchemy import event, select
 
 from platform_core.db.cache import forget_after_commit
 from platform_core.db.tenancy import TenantSession
+from platform_core.prefetch import MISSING, prefetched
 from platform_core.tenancy.models import Membership
 
 CACHE_SECONDS = 3600
@@ -20,9 +21,11 @@ def roles_key(user_id):
     return f"tenancy:roles:{user_id}"
 
 
-def roles_of(redis, dbsession, user_id):
+def roles_of(redis, dbsession, user_id, request=None):
     """``{business_id: role}`` of the user."""
-    cached = redis.get(roles_key(user_id))
+    cached = prefetched(request, roles_key(user_id))
+    if cached is MISSING:
+        cached = redis.get(roles_key(user_id))
     if cached is not None:
         return {uuid.UUID(business_id): role for business_id, role in json.loads(cached).items()}
     rows = dbsession.execute(

@@ -1,0 +1,25 @@
+"""Reading the per-request Redis keys in one round trip.
+
+Every authenticated request needs the token's revocation keys, the account's
+state, the caller's roles and the business's modules. Once the token's
+claims are known, :func:`prefetch` fetches all of them with one ``MGET``;
+the readers (:mod:`platform_core.auth.state`, :mod:`platform_core.tenancy.roles`,
+:mod:`platform_core.modules.state`) look here before asking Redis.
+"""
+
+ENVIRON_KEY = "platform.prefetched"
+MISSING = object()
+
+
+def prefetch(request, keys):
+    """Fetch ``keys`` at once; their values are kept for the rest of the request."""
+    values = request.redis.mget(keys)
+    request.environ.setdefault(ENVIRON_KEY, {}).update(zip(keys, values))
+    return values
+
+
+def prefetched(request, key):
+    """The value fetched for ``key`` in this request (None for a miss), or MISSING if not fetched."""
+    if request is None:
+        return MISSING
+    return request.environ.get(ENVIRON_KEY, {}).get(key, MISSING)
