@@ -10,34 +10,20 @@ from sqlalchemy.orm import Session
 from platform_core.auth.models import User
 from platform_core.cli import main
 from platform_core.tenancy.models import Business, Membership
+from platform_core.testing.commands import write_ini
 
 STRONG = "velvet-orchid-harbour-42"
 PASSWORD = ("--password", STRONG)
 OWNER = ("--owner", "owner@example.test")
 
-INI = """\
-[app:main]
-use = egg:platform-core
-platform.environment = testing
-sqlalchemy.url = sqlite:///%(here)s/cli.sqlite
-redis.url =
-auth.secret = test-secret-for-the-command-line-0123456789abcdef
-mail.backend = file
-mail.file_path = %(here)s/mail
-auth.argon2_time_cost = 1
-auth.argon2_memory_cost = 1024
-auth.argon2_parallelism = 1
-"""
 
 
 @pytest.fixture
 def ini(tmp_path, capsys):
     """An ini file over a fresh, migrated SQLite database of this test's own."""
-    path = tmp_path / "cli.ini"
-    path.write_text(INI)
-    assert main([str(path), "migrate"]) == 0
+    path = write_ini(tmp_path)
     capsys.readouterr()
-    return str(path)
+    return path
 
 
 @pytest.fixture

@@ -5,34 +5,19 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
 from platform_core.cli import main
+from platform_core.testing.commands import write_ini
 from platform_inventory.models import Category, Product, PurchaseOrder, StockMovement, Supplier
 
-# Only this plugin: the test is about its command and demo, not about the other plugins' demos.
-INI = """\
-[app:main]
-use = egg:platform-core
-platform.environment = testing
-platform.plugins = inventory
-sqlalchemy.url = sqlite:///%(here)s/cli.sqlite
-redis.url =
-auth.secret = test-secret-for-the-command-line-0123456789abcdef
-mail.backend = file
-mail.file_path = %(here)s/mail
-auth.argon2_time_cost = 1
-auth.argon2_memory_cost = 1024
-auth.argon2_parallelism = 1
-"""
 
 
 @pytest.fixture
 def ini(tmp_path, capsys):
     """An ini file over a fresh SQLite database, migrated and with the demo business."""
-    path = tmp_path / "cli.ini"
-    path.write_text(INI)
-    assert main([str(path), "migrate"]) == 0
-    assert main([str(path), "demo"]) == 0
+    # Only this plugin: the test is about its command and demo, not about the other plugins' demos.
+    path = write_ini(tmp_path, plugins="inventory")
+    assert main([path, "demo"]) == 0
     capsys.readouterr()
-    return str(path)
+    return path
 
 
 @pytest.fixture
