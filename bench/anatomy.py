@@ -179,7 +179,7 @@ PARTS = (
     ("  pool checkout (pre-ping round trip)", "sqlalchemy/pool/base.py", "_checkout"),
     ("  identity (load_identity)", "platform_core/auth/policy.py", "load_identity"),
     ("    JWT decode and verify (PyJWT)", "jwt/api_jwt.py", "decode"),
-    ("    revocation check (Redis MGET)", "platform_core/auth/tokens.py", "is_revoked"),
+    ("    revocation and cached state, one Redis MGET", "platform_core/prefetch.py", "prefetch"),
     ("    account state (cached)", "platform_core/auth/state.py", "account_state"),
     ("  permission check (security policy permits)", "platform_core/auth/policy.py", "permits"),
     ("    membership (cached roles)", "platform_core/tenancy/context.py", "active_membership"),
