@@ -178,6 +178,17 @@ def _narrows(params):
     return any(key not in ("page", "page_size", "ordering") and value for key, value in params.items())
 
 
+def narrowed(model, spec, params, statement=None, zone_name="UTC"):
+    """The list's query for ``params`` (filters, tag, search, days), before ordering and paging.
+
+    Exports (CSV) order it with :func:`apply_ordering` and read every row.
+    """
+    statement = statement if statement is not None else select(model)
+    statement = apply_filters(statement, model, spec, params)
+    statement = apply_tag(apply_search(statement, model, spec, params), model, spec, params)
+    return apply_days(statement, model, spec, params, zone_name)
+
+
 def list_page(dbsession, model, spec, params, statement=None, execution_options=None, zone_name="UTC"):
     """(rows, pagination) for the request's ``params`` (a mapping of query strings).
 
@@ -188,11 +199,9 @@ def list_page(dbsession, model, spec, params, statement=None, execution_options=
         raise ValidationFailed.field("page", f"Must be at most {MAX_PAGE}")
     page_size = _page_number(params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     plain = statement is None and not _narrows(params) and not (execution_options or {}).get("include_deleted")
-    statement = statement if statement is not None else select(model)
-    statement = apply_filters(statement, model, spec, params)
-    statement = apply_tag(apply_search(statement, model, spec, params), model, spec, params)
-    statement = apply_days(statement, model, spec, params, zone_name)
+    statement = narrowed(model, spec, params, statement, zone_name)
     options = execution_options or {}
+
     def count():
         return dbsession.scalar(
             select(func.count()).select_from(statement.order_by(None).subquery()).execution_options(**options))

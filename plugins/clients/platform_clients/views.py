@@ -6,7 +6,7 @@ from sqlalchemy import select
 from platform_core.csvio import csv_response, read_upload, validate_rows
 from platform_core.envelope import created, ok, paginated
 from platform_core.errors import NotFound, ValidationFailed
-from platform_core.listing import ListSpec, apply_filters, apply_ordering, apply_search, apply_tag, list_page
+from platform_core.listing import ListSpec, apply_ordering, list_page, narrowed
 from platform_core.locations.models import Location
 from platform_core.openapi import api_doc
 from platform_core.resources import StandardResource
@@ -139,9 +139,7 @@ class _ExistingContacts:
 def export_view(request):
     """The filtered client list (same filters, search and ordering as the list) as CSV."""
     params = dict(request.GET)
-    statement = apply_filters(select(Client), Client, CLIENT_LISTING, params)
-    statement = apply_tag(apply_search(statement, Client, CLIENT_LISTING, params), Client, CLIENT_LISTING, params)
-    statement = apply_ordering(statement, Client, CLIENT_LISTING, params)
+    statement = apply_ordering(narrowed(Client, CLIENT_LISTING, params), Client, CLIENT_LISTING, params)
     rows = [{column: getattr(client, column) for column in EXPORT_COLUMNS}
             for client in request.dbsession.scalars(statement)]
     return csv_response("clients.csv", EXPORT_COLUMNS, rows)

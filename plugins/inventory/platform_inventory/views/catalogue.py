@@ -1,10 +1,9 @@
 """Catalogue routes: categories, products (with CSV import/export), suppliers and what they supply."""
 
-from sqlalchemy import select
 
 from platform_core.csvio import csv_response, read_upload
 from platform_core.envelope import created
-from platform_core.listing import ListSpec, apply_filters, apply_ordering, apply_search
+from platform_core.listing import ListSpec, apply_ordering, narrowed
 from platform_core.openapi import api_doc
 from platform_core.resources import StandardResource
 from platform_core.rest import api_service
@@ -105,8 +104,7 @@ def import_view(request):
 def export_view(request):
     """The product list as CSV, with the list's filters, search and ordering."""
     params = dict(request.GET)
-    statement = apply_search(apply_filters(select(Product), Product, PRODUCT_LISTING, params), Product,
-                             PRODUCT_LISTING, params)
-    products = request.dbsession.scalars(apply_ordering(statement, Product, PRODUCT_LISTING, params))
+    statement = apply_ordering(narrowed(Product, PRODUCT_LISTING, params), Product, PRODUCT_LISTING, params)
+    products = request.dbsession.scalars(statement)
     return csv_response("products.csv", catalogue.EXPORT_COLUMNS,
                         catalogue.export_rows(request.dbsession, products))
