@@ -42,6 +42,11 @@ class ListSpec:
     date_field: str | None = None
 
 
+def column_of(model, name):
+    """The table column of ``model``'s attribute ``name``: usable in ORM and Core statements alike."""
+    return model.__mapper__.columns[name]
+
+
 def _page_number(params, name, default, maximum=None):
     raw = params.get(name)
     if raw in (None, ""):
@@ -90,7 +95,7 @@ def apply_filters(statement, model, spec, params):
         allowed = name in spec.filters and (not operator or (operator in ("gte", "lte") and name in spec.ranges))
         if not allowed:
             raise ValidationFailed.field(key, "Not a filter of this collection")
-        column = getattr(model, name)
+        column = column_of(model, name)
         value = _coerce(column, key, params[key])
         if operator == "gte":
             statement = statement.where(column >= value)
@@ -133,7 +138,7 @@ def apply_days(statement, model, spec, params, zone_name):
             raise ValidationFailed.field(name, "A date such as 2026-03-01") from None
     if days["date_from"] and days["date_to"] and days["date_to"] < days["date_from"]:
         raise ValidationFailed.field("date_to", "Must not be before date_from")
-    return within_days(statement, getattr(model, spec.date_field), days["date_from"], days["date_to"], zone_name)
+    return within_days(statement, column_of(model, spec.date_field), days["date_from"], days["date_to"], zone_name)
 
 
 def apply_tag(statement, model, spec, params):
@@ -144,7 +149,7 @@ def apply_tag(statement, model, spec, params):
         raise ValidationFailed.field("tag", "At most 40 characters")
     if spec.tag_field is None:
         raise ValidationFailed.field("tag", "This collection has no tags")
-    return statement.where(has_tag(getattr(model, spec.tag_field), tag))
+    return statement.where(has_tag(column_of(model, spec.tag_field), tag))
 
 
 def apply_search(statement, model, spec, params):
@@ -154,7 +159,7 @@ def apply_search(statement, model, spec, params):
     if len(text) > MAX_SEARCH_LENGTH:
         raise ValidationFailed.field("search", f"At most {MAX_SEARCH_LENGTH} characters")
     pattern = f"%{escape_like(text.lower())}%"
-    return statement.where(or_(*(func.lower(getattr(model, name)).like(pattern, escape="\\")
+    return statement.where(or_(*(func.lower(column_of(model, name)).like(pattern, escape="\\")
                                  for name in spec.search)))
 
 
@@ -166,10 +171,10 @@ def apply_ordering(statement, model, spec, params):
         name = part.lstrip("-")
         if name not in spec.ordering:
             raise ValidationFailed.field("ordering", f"Cannot order by {name!r}; use one of {', '.join(spec.ordering)}")
-        column = getattr(model, name)
+        column = column_of(model, name)
         clauses.append(column.desc() if part.startswith("-") else column.asc())
     # A unique tie-breaker keeps pages stable when the ordered values repeat.
-    clauses.append(model.id.desc())
+    clauses.append(column_of(model, "id").desc())
     return statement.order_by(*clauses)
 
 
@@ -189,27 +194,36 @@ def narrowed(model, spec, params, statement=None, zone_name="UTC"):
     return apply_days(statement, model, spec, params, zone_name)
 
 
-def list_page(dbsession, model, spec, params, statement=None, execution_options=None, zone_name="UTC"):
+def list_page(dbsession, model, spec, params, statement=None, execution_options=None, zone_name="UTC",
+              reader=None):
     """(rows, pagination) for the request's ``params`` (a mapping of query strings).
 
-    ``zone_name`` is the timezone of ``date_from``/``date_to`` days.
+    ``zone_name`` is the timezone of ``date_from``/``date_to`` days. With a
+    :class:`platform_core.db.rows.RowReader` (and no ``statement``) the page
+    is read as plain rows of its columns instead of ORM objects.
     """
     page = _page_number(params, "page", 1)
     if page > MAX_PAGE:
         raise ValidationFailed.field("page", f"Must be at most {MAX_PAGE}")
     page_size = _page_number(params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
-    plain = statement is None and not _narrows(params) and not (execution_options or {}).get("include_deleted")
-    statement = narrowed(model, spec, params, statement, zone_name)
     options = execution_options or {}
+    plain = statement is None and not _narrows(params) and not options.get("include_deleted")
+    if reader is not None and statement is None:
+        statement = reader.select(dbsession, include_deleted=bool(options.get("include_deleted")))
+        execute = dbsession.connection().execute
+    else:
+        reader = None
+        execute = dbsession.execute
+    statement = narrowed(model, spec, params, statement, zone_name)
 
     def count():
-        return dbsession.scalar(
-            select(func.count()).select_from(statement.order_by(None).subquery()).execution_options(**options))
+        return execute(select(func.count()).select_from(statement.order_by(None).subquery())
+                       .execution_options(**options)).scalar_one()
 
     # An unfiltered total is cached (and versioned by writes): page 1 of a million rows stays cheap.
     total = cached_total(dbsession, model.__tablename__, count) if plain else count()
-    rows = dbsession.scalars(
-        apply_ordering(statement, model, spec, params)
-        .limit(page_size).offset((page - 1) * page_size).execution_options(**options)
-    ).all()
+    page_query = (apply_ordering(statement, model, spec, params)
+                  .limit(page_size).offset((page - 1) * page_size).execution_options(**options))
+    result = execute(page_query)
+    rows = result.all() if reader is not None else result.scalars().all()
     return rows, {"page": page, "page_size": page_size, "total": total}

@@ -173,3 +173,13 @@ def test_audit_log_is_for_admins_and_managers_of_their_business(testapp, admin, 
     assert testapp.get("/api/audit-log", headers=agent.headers, status=403).json["code"] == "permission_denied"
     other = factory.caller(role="admin")
     assert testapp.get("/api/audit-log", headers=other.headers).json["data"] == []
+
+
+def test_reads_as_rows_answer_what_the_written_object_answers(testapp, admin):
+    """List and get read plain rows (no ORM objects); create answers from the object: the same JSON."""
+    from platform_core.locations import LocationResource
+
+    assert LocationResource.row_reader() is not None
+    made = create(testapp, admin, phone="+351 21 000 0000", timezone="Asia/Tokyo")
+    assert testapp.get(f"/api/locations/{made['id']}", headers=admin.headers).json["data"] == made
+    assert testapp.get("/api/locations", headers=admin.headers).json["data"] == [made]

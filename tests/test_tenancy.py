@@ -86,3 +86,34 @@ def test_moving_a_row_to_another_business_is_refused(scoped_session, two_busines
     row.business_id = b.id
     with pytest.raises(TenancyError):
         scoped_session.flush()
+
+
+def test_core_reads_take_the_same_criteria_and_fail_closed_too(scoped_session, two_businesses):
+    from platform_core.db.rows import RowReader
+    from platform_core.db.tenancy import business_criteria
+
+    reader = RowReader(Location, ("id", "name"))
+    with pytest.raises(TenancyError):
+        business_criteria(scoped_session, Location)
+    with pytest.raises(TenancyError):
+        reader.select(scoped_session)
+    a, b = two_businesses
+    set_tenant(scoped_session, a.id, None)
+    assert [row.name for row in scoped_session.execute(reader.select(scoped_session))] == ["Alpha Branch"]
+    with unscoped(scoped_session):
+        beta = scoped_session.scalar(select(Location.id).where(Location.business_id == b.id))
+    assert reader.one(scoped_session, beta) is None
+    scoped_session.execute(update(Location).values(is_deleted=True))
+    assert scoped_session.execute(reader.select(scoped_session)).all() == []
+    assert [row.name for row in scoped_session.execute(reader.select(scoped_session, include_deleted=True))] == [
+        "Alpha Branch"]
+
+
+def test_resources_that_serialize_more_than_columns_are_read_as_objects():
+    from platform_core.locations import LocationResource
+
+    class Decorated(LocationResource):
+        def serialize(self, obj):
+            return {**super().serialize(obj), "label": obj.name.upper()}
+
+    assert LocationResource.row_reader() is not None and Decorated.row_reader() is None

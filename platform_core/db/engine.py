@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from pyramid_retry import mark_error_retryable
 from sqlalchemy import engine_from_config, event
 
 
@@ -19,19 +20,33 @@ def build_engine(settings, prefix="sqlalchemy."):
     serialised, and no transaction fails half-way for having read a snapshot
     that another writer has since changed. SQLite is the embedded,
     single-machine default; PostgreSQL is the backend for concurrency.
+
+    A server database's pool does not ping a connection on every checkout
+    (``pool_pre_ping`` would cost every request a round trip): connections
+    are recycled after ``pool_recycle`` seconds (default 1800), and a request
+    that meets one the server has closed fails with a disconnect, which
+    SQLAlchemy answers by discarding the pool's connections and
+    :func:`_retry_on_disconnect` marks retryable, so pyramid_retry replays
+    the request on a fresh connection (nothing of it was committed).
     """
     options = {key: value for key, value in settings.items() if key.startswith(prefix)}
     url = options.get(prefix + "url", "")
     if url.startswith("sqlite"):
         options.setdefault(prefix + "connect_args", {"check_same_thread": False})
     else:
-        options.setdefault(prefix + "pool_pre_ping", True)
+        options.setdefault(prefix + "pool_recycle", 1800)
     engine = engine_from_config(options, prefix=prefix, future=True)
+    event.listen(engine, "handle_error", _retry_on_disconnect)
     if engine.dialect.name == "sqlite":
         if engine.url.database not in (None, "", ":memory:"):
             Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
         _configure_sqlite(engine)
     return engine
+
+
+def _retry_on_disconnect(context):
+    if context.is_disconnect:
+        mark_error_retryable(context.sqlalchemy_exception)
 
 
 def _configure_sqlite(engine):

@@ -1,10 +1,30 @@
-"""Sessions: one per request, joined to the request's transaction."""
+"""Sessions: one per request; a write request's joins the request's transaction.
+
+A request that can change data (``POST``, ``PUT``, ``PATCH``, ``DELETE``) gets
+a session joined to pyramid_tm's transaction: one transaction, committed when
+the view succeeds. A read request (``GET``, ``HEAD``, ``OPTIONS``) gets a
+*read session* instead: no transaction manager, and on a server database its
+connection runs in autocommit, so a read costs one round trip per statement
+and no ``BEGIN``/``ROLLBACK`` around them. Under READ COMMITTED a transaction
+would give each statement its own snapshot anyway, so a read loses nothing.
+A read session refuses to write (:class:`ReadOnlySessionError`): a read route
+that tries to is a programming error and fails loudly, it never autocommits.
+"""
 
 import zope.sqlalchemy
+from sqlalchemy import event
 from sqlalchemy.orm import sessionmaker
 
 from platform_core.db.cache import REDIS
 from platform_core.db.tenancy import TenantSession
+
+#: Methods that never change data (RFC 9110 "safe" methods): their requests get a read session.
+READ_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
+READ_ONLY = "db.read_only"
+
+
+class ReadOnlySessionError(RuntimeError):
+    """A read request's session was asked to write: a programming error (a 500), never a client's."""
 
 
 def build_session_factory(engine):
@@ -18,9 +38,40 @@ def get_tm_session(session_factory, transaction_manager, request=None):
     Outside requests (CLI, jobs, tests) pass a ``transaction.TransactionManager``
     and use ``with transaction_manager:`` to commit.
     """
+    session = session_factory(info=_request_info(request))
+    zope.sqlalchemy.register(session, transaction_manager=transaction_manager)
+    return session
+
+
+def get_read_session(session_factory, request, autocommit_bind=None):
+    """A session for a read request: writes refused, closed when the request ends.
+
+    ``autocommit_bind`` (the engine with ``isolation_level="AUTOCOMMIT"``)
+    replaces the factory's bind; tests leave it out, so their requests run
+    on the one connection the test rolls back.
+    """
+    info = _request_info(request)
+    info[READ_ONLY] = True
+    extra = {"bind": autocommit_bind} if autocommit_bind is not None else {}
+    session = session_factory(info=info, **extra)
+    request.add_finished_callback(lambda request: session.close())
+    return session
+
+
+def _request_info(request):
     info = {"request": request}
     if request is not None:
         info[REDIS] = request.registry["redis"]
-    session = session_factory(info=info)
-    zope.sqlalchemy.register(session, transaction_manager=transaction_manager)
-    return session
+    return info
+
+
+@event.listens_for(TenantSession, "before_flush")
+def _refuse_flush(session, flush_context, instances):
+    if session.info.get(READ_ONLY):
+        raise ReadOnlySessionError("a read request (GET, HEAD, OPTIONS) cannot write")
+
+
+@event.listens_for(TenantSession, "do_orm_execute")
+def _refuse_bulk_writes(state):
+    if state.session.info.get(READ_ONLY) and (state.is_insert or state.is_update or state.is_delete):
+        raise ReadOnlySessionError("a read request (GET, HEAD, OPTIONS) cannot write")

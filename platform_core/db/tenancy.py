@@ -15,7 +15,9 @@ business and the acting user, set when a request's membership is resolved.
 - Flushes stamp new rows with the business and refuse rows of another one.
 
 ``text()`` and Core ``Table`` statements are not filtered: plugin code uses
-the ORM.
+the ORM. The one Core reader of tenant tables, :mod:`platform_core.db.rows`
+(the kit's fast path for serializing plain rows), takes its criteria from
+:func:`business_criteria`, the same session context, failing closed alike.
 """
 
 import contextlib
@@ -61,6 +63,26 @@ def set_tenant(session, business_id, user_id):
 
 def acting_user(session):
     return session.info.get(USER)
+
+
+def business_criteria(session, model, include_deleted=False):
+    """The WHERE clauses that make a Core statement on ``model``'s table see what the ORM sees.
+
+    The business of the session (nothing when it is :func:`unscoped`; a
+    :class:`TenancyError` when it has none) and, for soft-deletable rows,
+    ``NOT is_deleted`` unless ``include_deleted``. Table columns, so the
+    statement stays Core.
+    """
+    columns = model.__mapper__.columns
+    clauses = []
+    if issubclass(model, TenantScoped) and not session.info.get(UNSCOPED):
+        business_id = session.info.get(BUSINESS)
+        if business_id is None:
+            raise TenancyError(f"{model.__name__} rows read with no business in context")
+        clauses.append(columns["business_id"] == business_id)
+    if issubclass(model, SoftDeletable) and not include_deleted:
+        clauses.append(columns["is_deleted"] == false())
+    return clauses
 
 
 @contextlib.contextmanager

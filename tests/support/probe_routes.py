@@ -70,3 +70,16 @@ def write_then_fail_view(request):
     request.dbsession.add(Business(name="Ghost", slug="ghost-business"))
     request.dbsession.flush()
     raise Conflict("failed after writing")
+
+
+write_on_read = api_service("test.write_on_read", "/api/_test/write-on-read")
+
+
+@write_on_read.get(permission=NO_PERMISSION_REQUIRED)
+def write_on_read_view(request):
+    """A read route that (wrongly) writes: its read session must refuse, not autocommit."""
+    from platform_core.tenancy.models import Business
+
+    request.dbsession.add(Business(name="Sneaky", slug="sneaky-business"))
+    request.dbsession.flush()
+    return {"data": None, "message": "OK", "meta": {}}

@@ -1,0 +1,78 @@
+"""Read requests (GET, HEAD, OPTIONS) run outside the transaction manager, on a read session.
+
+Their statements run in autocommit on the real engine (no BEGIN/ROLLBACK round
+trips), and their session refuses to write; write requests keep one
+transaction each. The pool does not ping connections; a request that meets a
+connection the server closed is replayed on a fresh one.
+"""
+
+import pytest
+from sqlalchemy import create_engine, event, select, text, update
+from sqlalchemy.pool import NullPool
+from pyramid.request import Request
+
+from platform_core.db.session import ReadOnlySessionError, get_read_session
+from platform_core.tenancy.models import Business
+
+
+@pytest.fixture
+def isolation_levels(app):
+    """The isolation level each statement on the app's engine ran with (real pool, no test transaction)."""
+    engine = app.registry["db_engine"]
+    seen = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(conn.get_execution_options().get("isolation_level", "transaction"))
+
+    event.listen(engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(engine, "before_cursor_execute", record)
+
+
+def test_reads_run_in_autocommit_and_writes_in_a_transaction(live, isolation_levels):
+    caller = live.factory.caller(role="admin")
+    live.commit()
+    isolation_levels.clear()
+    status, _ = live.request("GET", "/api/locations", headers=caller.headers)
+    assert status == 200
+    assert isolation_levels and set(isolation_levels) == {"AUTOCOMMIT"}
+    isolation_levels.clear()
+    status, _ = live.request("POST", "/api/locations", {"name": "Harbour"}, headers=caller.headers)
+    assert status == 201
+    assert isolation_levels and set(isolation_levels) == {"transaction"}
+
+
+def test_a_read_route_that_writes_fails_and_writes_nothing(testapp, dbsession):
+    response = testapp.get("/api/_test/write-on-read", status=500)
+    assert response.json["code"] == "server_error"
+    assert dbsession.scalar(select(Business).where(Business.slug == "sneaky-business")) is None
+
+
+def test_a_read_session_refuses_bulk_writes_too(app, db_connection):
+    request = Request.blank("/api/anything")
+    request.registry = app.registry
+    session = get_read_session(app.registry["dbsession_factory"], request)
+    with pytest.raises(ReadOnlySessionError):
+        session.execute(update(Business).values(name="Renamed"))
+    session.close()
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_request_meeting_a_closed_connection_is_replayed(live, method):
+    engine = live.app.registry["db_engine"]
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the server closing connections is a PostgreSQL matter")
+    caller = live.factory.caller(role="admin")
+    live.commit()
+    assert live.request("GET", "/api/locations", headers=caller.headers)[0] == 200  # the pool holds connections now
+    # From outside the app's pool, as a server restart or an idle timeout would.
+    outsider = create_engine(engine.url, poolclass=NullPool)
+    with outsider.connect() as connection:
+        killed = connection.execute(text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar()
+    outsider.dispose()
+    assert killed >= 1
+    body = {"name": "After the restart"} if method == "POST" else None
+    status, answer = live.request(method, "/api/locations", body, headers=caller.headers)
+    assert status == (201 if method == "POST" else 200), answer
