@@ -11,7 +11,7 @@ import uuid
 from zoneinfo import ZoneInfo
 from dataclasses import dataclass, field
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, Uuid, func, or_, select
+from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, Uuid, bindparam, func, or_, select
 
 from platform_core.db.counts import cached_total
 from platform_core.db.types import escape_like, has_tag
@@ -207,23 +207,53 @@ def list_page(dbsession, model, spec, params, statement=None, execution_options=
         raise ValidationFailed.field("page", f"Must be at most {MAX_PAGE}")
     page_size = _page_number(params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     options = execution_options or {}
-    plain = statement is None and not _narrows(params) and not options.get("include_deleted")
+    include_deleted = bool(options.get("include_deleted"))
     if reader is not None and statement is None:
-        statement = reader.select(dbsession, include_deleted=bool(options.get("include_deleted")))
-        execute = dbsession.connection().execute
-    else:
-        reader = None
-        execute = dbsession.execute
+        return _row_page(dbsession, reader, spec, params, page, page_size, include_deleted, zone_name)
+    plain = statement is None and not _narrows(params) and not include_deleted
     statement = narrowed(model, spec, params, statement, zone_name)
 
     def count():
-        return execute(select(func.count()).select_from(statement.order_by(None).subquery())
-                       .execution_options(**options)).scalar_one()
+        return dbsession.scalar(
+            select(func.count()).select_from(statement.order_by(None).subquery()).execution_options(**options))
 
     # An unfiltered total is cached (and versioned by writes): page 1 of a million rows stays cheap.
     total = cached_total(dbsession, model.__tablename__, count) if plain else count()
-    page_query = (apply_ordering(statement, model, spec, params)
-                  .limit(page_size).offset((page - 1) * page_size).execution_options(**options))
-    result = execute(page_query)
-    rows = result.all() if reader is not None else result.scalars().all()
+    rows = dbsession.scalars(
+        apply_ordering(statement, model, spec, params)
+        .limit(page_size).offset((page - 1) * page_size).execution_options(**options)
+    ).all()
+    return rows, {"page": page, "page_size": page_size, "total": total}
+
+
+def _row_page(dbsession, reader, spec, params, page, page_size, include_deleted, zone_name):
+    """:func:`list_page` for a :class:`~platform_core.db.rows.RowReader`: plain rows.
+
+    A list that is not narrowed (the usual one) runs statements the reader
+    prepared once per ordering; a narrowed one builds its own.
+    """
+    model = reader.model
+
+    def paged(statement):
+        return apply_ordering(statement, model, spec, params).limit(bindparam("limit")).offset(bindparam("offset"))
+
+    def counted(statement):
+        return select(func.count()).select_from(statement.subquery())
+
+    narrows = _narrows(params)
+    if narrows:
+        statement, parameters = reader.prepared(dbsession, include_deleted=include_deleted)
+        statement = narrowed(model, spec, params, statement, zone_name)
+        counting, paging = counted(statement), paged(statement)
+    else:
+        ordering = params.get("ordering") or spec.default_ordering
+        counting, parameters = reader.prepared(dbsession, "count", counted, include_deleted)
+        paging, _ = reader.prepared(dbsession, ("page", ordering), paged, include_deleted)
+    execute = dbsession.connection().execute
+
+    def count():
+        return execute(counting, parameters).scalar_one()
+
+    total = count() if narrows or include_deleted else cached_total(dbsession, model.__tablename__, count)
+    rows = execute(paging, {**parameters, "limit": page_size, "offset": (page - 1) * page_size}).all()
     return rows, {"page": page, "page_size": page_size, "total": total}

@@ -90,23 +90,26 @@ def test_moving_a_row_to_another_business_is_refused(scoped_session, two_busines
 
 def test_core_reads_take_the_same_criteria_and_fail_closed_too(scoped_session, two_businesses):
     from platform_core.db.rows import RowReader
-    from platform_core.db.tenancy import business_criteria
 
     reader = RowReader(Location, ("id", "name"))
+
+    def names(**options):
+        statement, parameters = reader.prepared(scoped_session, **options)
+        return [row.name for row in scoped_session.execute(statement, parameters)]
+
     with pytest.raises(TenancyError):
-        business_criteria(scoped_session, Location)
-    with pytest.raises(TenancyError):
-        reader.select(scoped_session)
+        names()
     a, b = two_businesses
+    with pytest.raises(TenancyError):
+        reader.one(scoped_session, a.id)
     set_tenant(scoped_session, a.id, None)
-    assert [row.name for row in scoped_session.execute(reader.select(scoped_session))] == ["Alpha Branch"]
+    assert names() == ["Alpha Branch"]
     with unscoped(scoped_session):
         beta = scoped_session.scalar(select(Location.id).where(Location.business_id == b.id))
+        assert sorted(names()) == ["Alpha Branch", "Beta Branch"]
     assert reader.one(scoped_session, beta) is None
     scoped_session.execute(update(Location).values(is_deleted=True))
-    assert scoped_session.execute(reader.select(scoped_session)).all() == []
-    assert [row.name for row in scoped_session.execute(reader.select(scoped_session, include_deleted=True))] == [
-        "Alpha Branch"]
+    assert names() == [] and names(include_deleted=True) == ["Alpha Branch"]
 
 
 def test_resources_that_serialize_more_than_columns_are_read_as_objects():

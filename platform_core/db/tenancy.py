@@ -17,12 +17,13 @@ business and the acting user, set when a request's membership is resolved.
 ``text()`` and Core ``Table`` statements are not filtered: plugin code uses
 the ORM. The one Core reader of tenant tables, :mod:`platform_core.db.rows`
 (the kit's fast path for serializing plain rows), takes its criteria from
-:func:`business_criteria`, the same session context, failing closed alike.
+:func:`business_in_context` and :func:`business_criteria`, the same session
+context, failing closed alike.
 """
 
 import contextlib
 
-from sqlalchemy import Table, event, false
+from sqlalchemy import Table, bindparam, event, false
 from sqlalchemy.sql.visitors import iterate
 from sqlalchemy.orm import Session, with_loader_criteria
 
@@ -65,21 +66,29 @@ def acting_user(session):
     return session.info.get(USER)
 
 
-def business_criteria(session, model, include_deleted=False):
+def business_in_context(session, model):
+    """The business a Core read of ``model`` is limited to: None for an :func:`unscoped` session
+    (or a model that is not tenant-scoped); a :class:`TenancyError` when the session has none."""
+    if not issubclass(model, TenantScoped) or session.info.get(UNSCOPED):
+        return None
+    business_id = session.info.get(BUSINESS)
+    if business_id is None:
+        raise TenancyError(f"{model.__name__} rows read with no business in context")
+    return business_id
+
+
+def business_criteria(model, scoped, include_deleted=False, business=None):
     """The WHERE clauses that make a Core statement on ``model``'s table see what the ORM sees.
 
-    The business of the session (nothing when it is :func:`unscoped`; a
-    :class:`TenancyError` when it has none) and, for soft-deletable rows,
-    ``NOT is_deleted`` unless ``include_deleted``. Table columns, so the
-    statement stays Core.
+    ``business_id = business`` when ``scoped`` (a bound parameter named
+    ``business_id`` unless a value is given; see :func:`business_in_context`)
+    and, for soft-deletable rows, ``NOT is_deleted`` unless ``include_deleted``.
+    Table columns, so the statement stays Core.
     """
     columns = model.__mapper__.columns
     clauses = []
-    if issubclass(model, TenantScoped) and not session.info.get(UNSCOPED):
-        business_id = session.info.get(BUSINESS)
-        if business_id is None:
-            raise TenancyError(f"{model.__name__} rows read with no business in context")
-        clauses.append(columns["business_id"] == business_id)
+    if scoped:
+        clauses.append(columns["business_id"] == (bindparam("business_id") if business is None else business))
     if issubclass(model, SoftDeletable) and not include_deleted:
         clauses.append(columns["is_deleted"] == false())
     return clauses
