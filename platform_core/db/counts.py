@@ -16,7 +16,10 @@ from platform_core.db.tenancy import BUSINESS, TenantSession
 PENDING = "counts.bump"
 #: The version and the count stored under it, in one round trip.
 _READ_VERSIONED = "local v = redis.call('GET', KEYS[1]) or '0' return {v, redis.call('GET', KEYS[2] .. v)}"
+#: Every touched version incremented and kept a while, in one round trip.
+_BUMP = "for _, key in ipairs(KEYS) do redis.call('INCR', key) redis.call('EXPIRE', key, ARGV[1]) end"
 CACHE_SECONDS = 3600
+VERSION_SECONDS = 30 * 86400
 
 
 def _version_key(table, business_id):
@@ -60,11 +63,8 @@ def _bump(session):
     touched = session.info.pop(PENDING, None)
     redis = session.info.get(REDIS)
     if touched and redis is not None:
-        pipeline = redis.pipeline()
-        for table, business_id in touched:
-            pipeline.incr(_version_key(table, business_id))
-            pipeline.expire(_version_key(table, business_id), 30 * 86400)
-        pipeline.execute()
+        keys = [_version_key(table, business_id) for table, business_id in touched]
+        redis.eval(_BUMP, len(keys), *keys, VERSION_SECONDS)
 
 
 @event.listens_for(TenantSession, "after_rollback")
