@@ -17,6 +17,7 @@ warnings.filterwarnings("ignore", message="'cgi' is deprecated", category=Deprec
 
 from pyramid.config import Configurator  # noqa: E402
 
+from platform_core.request_class import fold_request_properties  # noqa: E402
 from platform_core.settings import check_secrets, get_list, resolve_environment_references  # noqa: E402
 
 
@@ -64,4 +65,6 @@ def main(global_config=None, **settings):
         # Deployment-specific additions, after everything they may build on.
         for name in get_list(settings, "platform.includes"):
             config.include(name)
+        # Every request property in one request class, made once (not one class per request).
+        fold_request_properties(config)
         return config.make_wsgi_app()
