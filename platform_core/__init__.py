@@ -29,6 +29,8 @@ def main(global_config=None, **settings):
     settings["handle_exceptions"] = "false"
 
     with Configurator(settings=settings) as config:
+        # Routes narrowed by their first path segments before matching (Pyramid's order kept).
+        config.include("platform_core.routing")
         # X-Request-Id on every response and every log line; outermost, so errors carry it too.
         config.include("platform_core.request_id")
         # Browsers on the origins in cors.origins may call /api; off when the setting is empty.

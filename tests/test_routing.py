@@ -1,0 +1,51 @@
+"""The indexed routes mapper answers exactly what Pyramid's own mapper answers."""
+
+import pytest
+from pyramid.interfaces import IRoutesMapper
+from pyramid.request import Request
+from pyramid.urldispatch import RoutesMapper
+
+from platform_core.routing import IndexedRoutesMapper
+
+ROUTES = [
+    ("catch-api-x", "/api/{anything}/special"),
+    ("health", "/api/health"),
+    ("items", "/api/inventory/products"),
+    ("item", "/api/inventory/products/{id:[0-9a-f-]{32,36}}"),
+    ("import", "/api/inventory/products/import"),
+    ("prefix-glued", "/api/inv{rest}"),
+    ("page", "/book/{slug}"),
+    ("root", "/"),
+    ("star", "/files/*subpath"),
+]
+PATHS = ["/", "/api", "/api/health", "/api/health/", "/api/inventory/products", "/api/inventory/special",
+         "/api/inventory/products/0f3c2b8e-4b5e-4f7a-9a59-0b1c2d3e4f50", "/api/inventory/products/import",
+         "/api/inventory/products/nope", "/api/inventorything", "/book/demo-salon", "/files/a/b", "/nowhere",
+         "/api/%C3%A9t%C3%A9/special"]
+
+
+def matched(mapper, path):
+    info = mapper(Request.blank(path))
+    return (info["route"].name if info["route"] else None), info["match"]
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_it_matches_what_pyramid_matches_in_the_same_order(path):
+    pyramid_mapper, indexed = RoutesMapper(), IndexedRoutesMapper()
+    for name, pattern in ROUTES:
+        pyramid_mapper.connect(name, pattern)
+        indexed.connect(name, pattern)
+    assert matched(indexed, path) == matched(pyramid_mapper, path)
+
+
+def test_predicates_still_decide_between_routes_of_one_path():
+    indexed = IndexedRoutesMapper()
+    indexed.connect("post-only", "/api/things", predicates=[lambda info, request: request.method == "POST"])
+    indexed.connect("any", "/api/things")
+    assert matched(indexed, "/api/things")[0] == "any"
+    request = Request.blank("/api/things", method="POST")
+    assert indexed(request)["route"].name == "post-only"
+
+
+def test_the_app_uses_it(app):
+    assert isinstance(app.registry.getUtility(IRoutesMapper), IndexedRoutesMapper)
