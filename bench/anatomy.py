@@ -176,7 +176,7 @@ PARTS = (
     ("  pyramid_tm tween (transaction begin/commit, view inside)", "pyramid_tm/__init__.py", "tm_tween"),
     ("    transaction commit/abort (zope, session close)", "pyramid_tm/__init__.py", "_finish"),
     ("  session + zope.sqlalchemy registration", "platform_core/db/session.py", "get_tm_session"),
-    ("  pool checkout (pre-ping round trip)", "sqlalchemy/pool/base.py", "_checkout"),
+    ("  pool checkout", "sqlalchemy/pool/base.py", "_checkout"),
     ("  identity (load_identity)", "platform_core/auth/policy.py", "load_identity"),
     ("    JWT decode and verify (PyJWT)", "jwt/api_jwt.py", "decode"),
     ("    revocation and cached state, one Redis MGET", "platform_core/prefetch.py", "prefetch"),

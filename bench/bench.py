@@ -292,7 +292,8 @@ def parse_args(argv):
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "6801")),
                         help="platform port; bare is port+1 (6801)")
     parser.add_argument("--keep-db", action="store_true", help="keep platform_bench for bench/anatomy.py")
-    parser.add_argument("--profile", default="", help="py-spy the platform's list for this long (e.g. 20s)")
+    parser.add_argument("--profile", default="", help="py-spy the platform under load for this long (e.g. 20s)")
+    parser.add_argument("--profile-endpoint", default="list_p1", help="the endpoint --profile drives (default list_p1)")
     parser.add_argument("--no-anatomy", action="store_true", help="skip the statements-per-request step")
     options = parser.parse_args(argv)
     if options.quick:
@@ -446,7 +447,7 @@ def main(argv=None):
               "rss_mb_after_requests": rss_after, "rss_mb_at_end": rss_end, "hwm_mb": hwm})
 
         if options.profile:
-            profile(load, platform, endpoints["list_p1"], seconds(options.profile), results)
+            profile(load, platform, endpoints[options.profile_endpoint], seconds(options.profile), results)
         if not options.no_anatomy:
             for server in servers:
                 server.stop()
@@ -560,7 +561,7 @@ def profile(load, platform, endpoint, duration, results):
     if spy is None:
         log("--profile needs py-spy: .venv/bin/pip install py-spy (measurement only, not a dependency)")
         return
-    raw = results / "profile-list.raw"
+    raw = results / f"profile-{endpoint.name}.raw"
     # --gil: only the thread holding the GIL is sampled. One process runs Python on one core at a
     # time, so that is where its throughput goes; waits for sockets and for the GIL are left out.
     spy_process = subprocess.Popen([spy, "record", "-p", str(platform.pid), "-d", str(duration), "-r", "200",
@@ -570,7 +571,7 @@ def profile(load, platform, endpoint, duration, results):
     load.wrk(platform, endpoint, duration + 2)
     spy_process.wait(timeout=60)
     summary = summarize_stacks(raw)
-    (results / "profile-list.txt").write_text(summary)
+    (results / f"profile-{endpoint.name}.txt").write_text(summary)
     sys.stderr.write(summary)
 
 
