@@ -9,8 +9,8 @@ time through WebTest, so no server, client or scheduler noise is involved:
 
 1. per endpoint (platform and bare), after a warm-up request: SQL statements
    per request (an SQLAlchemy ``before_cursor_execute`` listener, SAVEPOINT
-   and RELEASE ignored), pool checkouts (on the platform each one pings the
-   server first: ``pool_pre_ping``), transactions begun, Redis round trips
+   and RELEASE ignored), pool checkouts, transactions begun (a read request's
+   autocommit "transaction" sends no BEGIN), Redis round trips
    (counted on the client: a command, or a pipeline, each) and the mean wall
    and CPU time of a request;
 2. a profile of ``--requests`` requests of ``--endpoint`` with pyinstrument
