@@ -93,33 +93,40 @@ def render_error(request, status, code, message, errors=None, headers=None):
 
 
 def _json_default(value):
+    """What orjson does not write itself: decimals as strings, sets as sorted lists."""
     if isinstance(value, decimal.Decimal):
-        return str(value)
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is None:
-            # Naive datetimes in this platform are UTC (SQLite drops the offset).
-            value = value.replace(tzinfo=datetime.timezone.utc)
-        return value.isoformat()
-    if isinstance(value, (datetime.date, datetime.time)):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, (set, frozenset)):
         return sorted(value)
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+def _python_default(value):
+    """The same values for the standard library's encoder, which writes neither dates nor UUIDs."""
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.timezone.utc)
+        return value.isoformat()
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return _json_default(value)
+
+
 def _dumps(value):
+    """JSON bytes; datetimes in ISO 8601 with their offset, naive ones as UTC (SQLite drops the offset)."""
     try:
-        return orjson.dumps(value, default=_json_default, option=orjson.OPT_PASSTHROUGH_DATETIME)
+        return orjson.dumps(value, default=_json_default, option=orjson.OPT_NAIVE_UTC)
     except (orjson.JSONEncodeError, TypeError):
         # Text orjson will not write (a lone surrogate echoed in a message,
         # an integer wider than 64 bits): the slower encoder escapes it.
-        return json.dumps(value, default=_json_default, ensure_ascii=True).encode()
+        return json.dumps(value, default=_python_default, ensure_ascii=True).encode()
 
 
 def _serializer(value, default=None, **kw):
-    return _dumps(value).decode()
+    # Bytes: Pyramid sets them as the body as they are (a str would be encoded again).
+    return _dumps(value)
 
 
 @exception_view_config(APIError)

@@ -21,6 +21,9 @@ from platform_core.db.tenancy import TenantSession, acting_user
 #: Audit rows of the session's current flush, inserted after it.
 PENDING = "audit.pending"
 
+#: Recorded column keys by model class.
+_RECORDED = {}
+
 #: Columns that are bookkeeping, not the change itself.
 _BOOKKEEPING = frozenset({"created_at", "updated_at", "created_by", "updated_by", "deleted_at", "deleted_by"})
 
@@ -34,11 +37,14 @@ def _json_value(value):
 
 
 def _recorded_columns(obj):
-    secret = set(getattr(type(obj), "SECRET_FIELDS", ()))
-    return [
-        attr for attr in inspect(obj).mapper.column_attrs
-        if attr.key not in _BOOKKEEPING and attr.key not in secret
-    ]
+    """The keys of the columns an audit row records for ``obj``'s class (computed once per class)."""
+    model = type(obj)
+    keys = _RECORDED.get(model)
+    if keys is None:
+        secret = set(getattr(model, "SECRET_FIELDS", ()))
+        keys = _RECORDED[model] = tuple(
+            attr.key for attr in inspect(model).column_attrs if attr.key not in _BOOKKEEPING and attr.key not in secret)
+    return keys
 
 
 def _shown(obj, key, value):
@@ -47,19 +53,19 @@ def _shown(obj, key, value):
 
 
 def _created_changes(obj):
-    return {attr.key: [None, _shown(obj, attr.key, getattr(obj, attr.key))] for attr in _recorded_columns(obj)}
+    return {key: [None, _shown(obj, key, getattr(obj, key))] for key in _recorded_columns(obj)}
 
 
 def _updated_changes(obj):
     state = inspect(obj)
     changes = {}
-    for attr in _recorded_columns(obj):
-        history = state.attrs[attr.key].history
+    for key in _recorded_columns(obj):
+        history = state.attrs[key].history
         if history.has_changes():
             old = history.deleted[0] if history.deleted else None
             new = history.added[0] if history.added else None
             if old != new:
-                changes[attr.key] = [_shown(obj, attr.key, old), _shown(obj, attr.key, new)]
+                changes[key] = [_shown(obj, key, old), _shown(obj, key, new)]
     return changes
 
 
