@@ -22,10 +22,12 @@ class HealthSchema(colander.MappingSchema):
 
 
 def check_database(engine):
-    """True when a connection can be opened and answers a trivial query."""
+    """True when a connection of ``engine`` (the read engine: autocommit) answers a trivial query.
+
+    Autocommit, so a liveness probe never queues behind the SQLite write lock.
+    """
     try:
-        # Autocommit: a liveness probe must not queue behind the SQLite write lock.
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
         return True
     except Exception:
@@ -47,7 +49,7 @@ def check_redis(client):
 def get_health(request):
     """Report the database and Redis; 503 ``unavailable`` when either is down."""
     status = {
-        "database": "ok" if check_database(request.registry["db_engine"]) else "down",
+        "database": "ok" if check_database(request.registry["db_read_engine"]) else "down",
         "redis": "ok" if check_redis(request.redis) else "down",
     }
     down = {name: [UNREACHABLE[name]] for name, state in status.items() if state == "down"}

@@ -20,6 +20,7 @@ def cors_app(app, app_settings):
         application = main({}, **app_settings, **{"cors.origins": ALLOWED, "cors.max_age": "300"})
     yield webtest.TestApp(application, extra_environ={"REMOTE_ADDR": "127.0.0.1"})
     application.registry["db_engine"].dispose()
+    application.registry["db_read_engine"].dispose()
 
 
 def preflight(testapp, path, origin, status, method="GET"):

@@ -19,7 +19,7 @@ def test_health_reports_both_services_ok(testapp):
 
 
 def test_health_is_503_when_the_database_is_down(testapp, app, monkeypatch):
-    monkeypatch.setitem(app.registry, "db_engine", unreachable_database())
+    monkeypatch.setitem(app.registry, "db_read_engine", unreachable_database())
     response = testapp.get("/api/health", status=503)
     assert response.json["code"] == "unavailable"
     assert response.json["data"] == {"database": "down", "redis": "ok"}

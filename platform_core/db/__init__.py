@@ -8,7 +8,7 @@ reason (serialization failure, deadlock) or that met a connection the
 server had closed, up to ``retry.attempts`` times.
 """
 
-from platform_core.db.engine import build_engine
+from platform_core.db.engine import build_engine, build_read_engine
 from platform_core.db.meta import Base
 from platform_core.db.session import READ_METHODS, build_session_factory, get_read_session, get_tm_session
 
@@ -42,9 +42,10 @@ def includeme(config):
     config.include("pyramid_retry")
 
     engine = build_engine(settings)
-    autocommit_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+    read_engine = build_read_engine(settings, engine)
     session_factory = build_session_factory(engine)
     config.registry["db_engine"] = engine
+    config.registry["db_read_engine"] = read_engine
     config.registry["dbsession_factory"] = session_factory
 
     def dbsession(request):
@@ -52,7 +53,7 @@ def includeme(config):
         if request.environ.get(READ_REQUEST):
             # Tests rebind the factory to their own connection: then reads use it as it is.
             rebound = factory.kw.get("bind") is not engine
-            return get_read_session(factory, request, None if rebound else autocommit_engine)
+            return get_read_session(factory, request, None if rebound else read_engine)
         return get_tm_session(factory, request.tm, request=request)
 
     config.add_request_method(dbsession, "dbsession", reify=True)

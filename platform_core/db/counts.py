@@ -12,6 +12,7 @@ from sqlalchemy import event, inspect
 from platform_core.db.cache import REDIS
 from platform_core.db.mixins import SoftDeletable, TenantScoped
 from platform_core.db.tenancy import BUSINESS, TenantSession
+from platform_core.redis_client import run_script
 
 PENDING = "counts.bump"
 #: The version and the count stored under it, in one round trip.
@@ -32,7 +33,7 @@ def cached_total(session, table, compute):
     if redis is None or business_id is None:
         return compute()
     prefix = f"count:{table}:{business_id}:"
-    version, cached = redis.eval(_READ_VERSIONED, 2, _version_key(table, business_id), prefix)
+    version, cached = run_script(redis, _READ_VERSIONED, (_version_key(table, business_id), prefix))
     key = prefix + version
     if cached is not None:
         return int(cached)
@@ -64,7 +65,7 @@ def _bump(session):
     redis = session.info.get(REDIS)
     if touched and redis is not None:
         keys = [_version_key(table, business_id) for table, business_id in touched]
-        redis.eval(_BUMP, len(keys), *keys, VERSION_SECONDS)
+        run_script(redis, _BUMP, keys, (VERSION_SECONDS,))
 
 
 @event.listens_for(TenantSession, "after_rollback")

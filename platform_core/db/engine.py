@@ -6,6 +6,30 @@ from pyramid_retry import mark_error_retryable
 from sqlalchemy import engine_from_config, event
 
 
+def build_read_engine(settings, engine, prefix="sqlalchemy."):
+    """The engine of read requests' sessions: every statement in autocommit.
+
+    On a server database it is an engine of its own, whose pool's
+    connections are switched to autocommit once, when they are opened, and
+    need no rollback when they are returned (nothing is ever left open on
+    them): an ``execution_options(isolation_level="AUTOCOMMIT")`` copy of
+    the main engine would switch every connection on each checkout and back
+    on each return. It has the main engine's settings, so up to
+    ``pool_size + max_overflow`` more connections per process. SQLite keeps
+    one engine (an in-memory database would not be shared by two) and
+    switches per checkout, which costs nothing there.
+    """
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
+    options = {key: value for key, value in settings.items() if key.startswith(prefix)}
+    options.setdefault(prefix + "pool_recycle", 1800)
+    options[prefix + "isolation_level"] = "AUTOCOMMIT"
+    options[prefix + "pool_reset_on_return"] = None
+    read_engine = engine_from_config(options, prefix=prefix, future=True)
+    event.listen(read_engine, "handle_error", _retry_on_disconnect)
+    return read_engine
+
+
 def build_engine(settings, prefix="sqlalchemy."):
     """An engine for ``sqlalchemy.url``; SQLite gets the pragmas it needs.
 

@@ -87,6 +87,7 @@ def build_app(settings):
     application = main({}, **settings)
     yield application
     application.registry["db_engine"].dispose()
+    application.registry["db_read_engine"].dispose()
 
 
 @pytest.fixture(scope="session")
