@@ -5,9 +5,8 @@ in Redis (shared by every app process) and invalidated when the change
 commits: another process sees the change on its next request.
 """
 
-import json
-
 import colander
+import orjson
 from sqlalchemy import select
 
 from platform_core.errors import APIError, ModuleDisabled, NotFound, ValidationFailed
@@ -47,13 +46,13 @@ class ModuleState:
         if cached is MISSING:
             cached = self.redis.get(cache_key(business_id))
         if cached is not None:
-            return frozenset(json.loads(cached))
+            return frozenset(orjson.loads(cached))
         names = sorted(self.db.scalars(
             select(BusinessModule.module).where(
                 BusinessModule.business_id == business_id, BusinessModule.enabled.is_(True)
             )
         ))
-        self.redis.set(cache_key(business_id), json.dumps(names), ex=CACHE_SECONDS)
+        self.redis.set(cache_key(business_id), orjson.dumps(names), ex=CACHE_SECONDS)
         return frozenset(names)
 
     def enable(self, business_id, name):

@@ -4,9 +4,9 @@ Kept in Redis as ``tenancy:roles:<user id>`` (business id → role) and
 forgotten when a flush adds, changes or removes one of the user's memberships.
 """
 
-import json
 import uuid
 
+import orjson
 from sqlalchemy import event, select
 
 from platform_core.db.cache import forget_after_commit
@@ -27,10 +27,10 @@ def roles_of(redis, dbsession, user_id, request=None):
     if cached is MISSING:
         cached = redis.get(roles_key(user_id))
     if cached is not None:
-        return {uuid.UUID(business_id): role for business_id, role in json.loads(cached).items()}
+        return {uuid.UUID(business_id): role for business_id, role in orjson.loads(cached).items()}
     rows = dbsession.execute(
         select(Membership.business_id, Membership.role).where(Membership.user_id == user_id)).all()
-    redis.set(roles_key(user_id), json.dumps({str(b): r for b, r in rows}), ex=CACHE_SECONDS)
+    redis.set(roles_key(user_id), orjson.dumps({str(b): r for b, r in rows}), ex=CACHE_SECONDS)
     return {business_id: role for business_id, role in rows}
 
 
