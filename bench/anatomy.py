@@ -45,14 +45,16 @@ def load_env(path):
 class Counters:
     """SQL statements, pool checkouts (pings) and transactions of one engine."""
 
-    def __init__(self, engine=None, pool=None):
+    def __init__(self, engines=(), pool=None):
         self.statements = self.checkouts = self.begins = 0
         self.last = []
-        if engine is not None:
+        pools = [pool] if pool is not None else []
+        for engine in engines:
             event.listen(engine, "before_cursor_execute", self._statement)
             event.listen(engine, "begin", self._begin)
-            pool = engine.pool
-        event.listen(pool, "checkout", self._checkout)
+            pools.append(engine.pool)
+        for each in pools:
+            event.listen(each, "checkout", self._checkout)
 
     def _statement(self, conn, cursor, statement, parameters, context, executemany):
         if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE")):
@@ -243,8 +245,8 @@ def main():
     load_env(args.env)
     fixture = json.loads(Path(os.environ["BENCH_WORKDIR"], "fixture.json").read_text())
     platform_app = get_app(args.ini)
-    engine = platform_app.registry["db_engine"]
-    platform_counters = Counters(engine)
+    # Writes run on db_engine, reads on db_read_engine (autocommit; its "begin" sends no BEGIN).
+    platform_counters = Counters([platform_app.registry["db_engine"], platform_app.registry["db_read_engine"]])
     bare_wsgi = bare.make_app(os.environ["BENCH_DATABASE_URL"], os.environ["BENCH_REDIS_URL"],
                               os.environ["BENCH_SECRET"])
     bare_counters = Counters(pool=bare_wsgi.registry["backends"].pool)

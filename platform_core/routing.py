@@ -13,7 +13,7 @@ some route names.
 """
 
 from pyramid.interfaces import IRoutesMapper
-from pyramid.urldispatch import RoutesMapper, URLDecodeError
+from pyramid.urldispatch import RoutesMapper
 
 #: Literal leading segments a route must have to be indexed.
 DEPTH = 2
@@ -33,48 +33,39 @@ def _literal_segments(pattern):
 
 
 class IndexedRoutesMapper(RoutesMapper):
-    """Pyramid's routes mapper, narrowing the candidate routes by the path's first segments."""
+    """Pyramid's routes mapper, handing each path to a mapper of the routes that can match it."""
 
     def __init__(self):
         super().__init__()
-        self._candidates = None
+        self._narrowed = None
 
     def connect(self, *args, **kwargs):
-        self._candidates = None
+        self._narrowed = None
         return super().connect(*args, **kwargs)
 
     def _index(self):
-        keys = set()
+        """``{(segment, segment): mapper}`` and ``{None: mapper}`` of the routes any path may match."""
+        keys = {}
         for route in self.routelist:
             literal = _literal_segments(route.pattern)
-            route_key = literal[:DEPTH] if len(literal) >= DEPTH else None
-            route._platform_key = route_key
-            if route_key is not None:
-                keys.add(route_key)
-        candidates = {key: [route for route in self.routelist if route._platform_key in (key, None)] for key in keys}
-        candidates[None] = [route for route in self.routelist if route._platform_key is None]
-        return candidates
+            keys[route.name] = literal[:DEPTH] if len(literal) >= DEPTH else None
+        narrowed = {}
+        for key in {*keys.values(), None}:
+            mapper = narrowed[key] = RoutesMapper()
+            # Pyramid's own matching over the subset, in registration order.
+            mapper.routelist = [route for route in self.routelist if keys[route.name] in (key, None)]
+        return narrowed
 
     def __call__(self, request):
+        narrowed = self._narrowed
+        if narrowed is None:
+            narrowed = self._narrowed = self._index()
         try:
             path = request.path_info or "/"
-        except KeyError:
-            path = "/"
-        except UnicodeDecodeError as e:
-            raise URLDecodeError(e.encoding, e.object, e.start, e.end, e.reason) from None
-        candidates = self._candidates
-        if candidates is None:
-            candidates = self._candidates = self._index()
+        except (KeyError, UnicodeDecodeError):
+            return super().__call__(request)  # Pyramid answers undecodable paths itself
         key = tuple(path.lstrip("/").split("/", DEPTH)[:DEPTH])
-        for route in candidates.get(key, candidates[None]):
-            match = route.match(path)
-            if match is not None:
-                predicates = route.predicates
-                info = {"match": match, "route": route}
-                if predicates and not all(predicate(info, request) for predicate in predicates):
-                    continue
-                return info
-        return {"route": None, "match": None}
+        return narrowed.get(key, narrowed[None])(request)
 
 
 def includeme(config):

@@ -49,3 +49,12 @@ def test_predicates_still_decide_between_routes_of_one_path():
 
 def test_the_app_uses_it(app):
     assert isinstance(app.registry.getUtility(IRoutesMapper), IndexedRoutesMapper)
+
+
+def test_an_undecodable_path_is_pyramids_error_as_before():
+    from pyramid.exceptions import URLDecodeError
+
+    indexed = IndexedRoutesMapper()
+    indexed.connect("health", "/api/health")
+    with pytest.raises(URLDecodeError):
+        indexed(Request.blank("/api/%FF"))
