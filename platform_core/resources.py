@@ -34,6 +34,7 @@ from platform_core.events import ResourceCreated, ResourceDeleted, ResourceResto
 from platform_core.envelope import created, deleted, ok, paginated, updated
 from platform_core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from platform_core.listing import ListSpec, list_page
+from platform_core.lookup import get_or_404, path_uuid
 from platform_core.openapi import api_doc
 from platform_core.rest import api_service
 from platform_core.schemas import StrictBoolean
@@ -197,18 +198,12 @@ class StandardResource:
 
     def path_id(self):
         """The path's ``id``; 404 when it is no UUID."""
-        try:
-            return uuid.UUID(self.request.matchdict["id"])
-        except ValueError:
-            raise NotFound(f"No such {self.title.lower()}") from None
+        return path_uuid(self.request, self.title.lower())
 
     def load(self, include_deleted=False):
         """The object of the path's ``id`` in the active business, or 404."""
         options = {"include_deleted": True} if include_deleted else {}
-        obj = self.db.get(self.model, self.path_id(), execution_options=options)
-        if obj is None:
-            raise NotFound(f"No such {self.title.lower()}")
-        return obj
+        return get_or_404(self.db, self.model, self.path_id(), self.title.lower(), execution_options=options)
 
     def check_references(self, values):
         """Each reference must name an object of the active business, or it is a field error."""

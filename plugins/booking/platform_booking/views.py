@@ -1,6 +1,5 @@
 """Staff routes of booking: resources and exceptions, availability, appointments, calendar."""
 
-import uuid
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,6 +17,7 @@ from platform_core.envelope import created, deleted, ok
 from platform_core.errors import NotFound, PermissionDenied, ValidationFailed
 from platform_core.listing import ListSpec
 from platform_core.locations.models import Location
+from platform_core.lookup import get_or_404, path_uuid
 from platform_core.openapi import api_doc
 from platform_core.resources import StandardResource
 from platform_core.rest import api_service
@@ -166,13 +166,8 @@ def find_slots(request, business_id, query, online_only=False):
 
 
 def _resource(request):
-    try:
-        resource = request.dbsession.get(Resource, uuid.UUID(request.matchdict["id"]))
-    except ValueError:
-        resource = None
-    if resource is None:
-        raise NotFound("No such resource")
-    return resource
+    """The resource the path names, or 404."""
+    return get_or_404(request.dbsession, Resource, path_uuid(request, "resource"), "resource")
 
 
 def exception_as_dict(exception):
@@ -210,10 +205,7 @@ def add_exception(request):
 def remove_exception(request):
     """Remove an exception (soft delete, audited)."""
     resource = _resource(request)
-    try:
-        exception = request.dbsession.get(ResourceException, uuid.UUID(request.matchdict["exception_id"]))
-    except ValueError:
-        exception = None
+    exception = request.dbsession.get(ResourceException, path_uuid(request, "exception", "exception_id"))
     if exception is None or exception.resource_id != resource.id:
         raise NotFound("No such exception")
     exception.is_deleted = True

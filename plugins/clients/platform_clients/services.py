@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from platform_core.db.mixins import utcnow
-from platform_core.errors import Conflict, NotFound, ValidationFailed
+from platform_core.errors import Conflict, ValidationFailed
 from platform_clients.events import ClientsMerged
 from platform_clients.models import CHANNELS, Client
 
@@ -78,8 +78,3 @@ def merge_clients(request, survivor, duplicate_id):
     return survivor
 
 
-def get_client(dbsession, client_id):
-    client = dbsession.get(Client, client_id)
-    if client is None:
-        raise NotFound("No such client")
-    return client

@@ -5,18 +5,18 @@ from sqlalchemy import select
 
 from platform_core.csvio import csv_response, read_upload, validate_rows
 from platform_core.envelope import created, ok, paginated
-from platform_core.errors import NotFound, ValidationFailed
+from platform_core.errors import ValidationFailed
 from platform_core.listing import ListSpec, apply_ordering, list_page, narrowed
+from platform_core.lookup import get_or_404, path_uuid
 from platform_core.locations.models import Location
 from platform_core.openapi import api_doc
 from platform_core.resources import StandardResource
 from platform_core.rest import api_service
-from platform_core.schemas import UUIDString
 from platform_core.validation import request_schema
 from platform_clients import schemas
 from platform_clients.loyalty import LoyaltyLedger
 from platform_clients.models import Client, LoyaltyEntry, LoyaltyProgram
-from platform_clients.services import get_client, merge_clients, stamp_consent
+from platform_clients.services import merge_clients, stamp_consent
 
 TAGS = ["clients"]
 CLIENT_LISTING = ListSpec(
@@ -76,7 +76,7 @@ class ClientItem(colander.MappingSchema):
 @api_doc(response=ClientItem(), tags=TAGS, errors=["conflict"])
 def merge_view(request):
     """Merge a duplicate into this client: everything referring to it moves here, and it is deleted."""
-    survivor = get_client(request.dbsession, _path_id(request))
+    survivor = _client(request)
     merged = merge_clients(request, survivor, request.validated["body"]["duplicate_id"])
     return ok(ClientResource(request).serialize(merged), "Clients merged")
 
@@ -174,7 +174,7 @@ def entry_as_dict(entry):
 @api_doc(response=LoyaltyEntrySchema(), paginated=True, tags=["loyalty"])
 def loyalty_view(request):
     """The client's balance, tier and ledger entries (newest first); ``meta.loyalty`` has the summary."""
-    client = get_client(request.dbsession, _path_id(request))
+    client = _client(request)
     statement = select(LoyaltyEntry).where(LoyaltyEntry.client_id == client.id)
     rows, page = list_page(request.dbsession, LoyaltyEntry, ENTRY_LISTING, dict(request.GET), statement=statement)
     summary = LoyaltyLedger(request).summary(client.id)
@@ -182,7 +182,7 @@ def loyalty_view(request):
 
 
 def _post_points(request, kind, sign):
-    client = get_client(request.dbsession, _path_id(request))
+    client = _client(request)
     body = request.validated["body"]
     ledger = LoyaltyLedger(request)
     entry = ledger.post(client.id, kind, sign * body["points"], body["reason"])
@@ -217,9 +217,7 @@ def expire_view(request):
     return _post_points(request, "expire", -1)
 
 
-def _path_id(request):
-    try:
-        return UUIDString().deserialize(None, request.matchdict["id"])
-    except colander.Invalid:
-        raise NotFound("No such client") from None
+def _client(request):
+    """The client the path names, or 404."""
+    return get_or_404(request.dbsession, Client, path_uuid(request, "client"), "client")
 

@@ -14,9 +14,11 @@ from sqlalchemy import select, update
 
 from platform_core.clock import as_utc
 from platform_core.errors import APIError, Conflict, ValidationFailed
+from platform_core.lookup import get_or_404
 from platform_services.events import PackageConsumed
 from platform_services.models import ClientPackageBalance, ClientPackageUsage
-from platform_services.services import actor_id, get_client_package
+from platform_services.models import ClientPackage
+from platform_services.services import actor_id
 
 
 class PackageExhausted(APIError):
@@ -34,7 +36,7 @@ def consume_package(request, client_package_id, service_id, quantity=1, referenc
     sessions remain.
     """
     db = request.dbsession
-    sale = get_client_package(db, client_package_id)
+    sale = get_or_404(db, ClientPackage, client_package_id, "client package")
     now = request.clock.now()
     expires_at = as_utc(sale.expires_at)
     if expires_at <= now:

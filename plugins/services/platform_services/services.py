@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from platform_core.errors import Conflict, NotFound, ValidationFailed
+from platform_core.errors import Conflict, ValidationFailed
 from platform_core.locations.models import Location
 from platform_core.modules import ModuleState
 from platform_services.events import PackageSold
@@ -86,13 +86,6 @@ def sell_package(request, client_id, package_id):
     db.add(sale)
     db.flush()
     request.registry.notify(PackageSold(request, sale.business_id, actor_id(request), sale))
-    return sale
-
-
-def get_client_package(db, client_package_id):
-    sale = db.get(ClientPackage, client_package_id)
-    if sale is None:
-        raise NotFound("No such client package")
     return sale
 
 

@@ -3,12 +3,11 @@
 import colander
 
 from platform_core.envelope import ok
-from platform_core.errors import NotFound
 from platform_core.listing import ListSpec
+from platform_core.lookup import path_uuid
 from platform_core.openapi import api_doc
 from platform_core.resources import StandardResource, response_schema
 from platform_core.rest import api_service
-from platform_core.schemas import UUIDString
 from platform_core.validation import request_schema
 from platform_inventory import schemas
 from platform_inventory.models import PurchaseOrder, Supplier
@@ -136,7 +135,4 @@ def suggestions_view(request):
 
 
 def _order_id(request):
-    try:
-        return UUIDString().deserialize(None, request.matchdict["id"])
-    except colander.Invalid:
-        raise NotFound("No such purchase order") from None
+    return path_uuid(request, "purchase order")
