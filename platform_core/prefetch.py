@@ -23,3 +23,9 @@ def prefetched(request, key):
     if request is None:
         return MISSING
     return request.environ.get(ENVIRON_KEY, {}).get(key, MISSING)
+
+
+def cached(request, redis, key):
+    """The value of ``key`` in Redis (None when absent): the request's prefetched copy if it has one."""
+    value = prefetched(request, key)
+    return redis.get(key) if value is MISSING else value

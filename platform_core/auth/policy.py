@@ -60,11 +60,12 @@ def load_identity(request):
     except (NotAuthenticated, ValueError):
         return None
     # (Imported here: tenancy's models import the auth package.)
+    from platform_core.tenancy.context import business_in_header
     from platform_core.tenancy.roles import roles_key
 
     # One round trip: the revocation keys, and what the rest of the request will ask.
     keys = [*tokens.revocation_keys(claims), user_key(user_id), roles_key(user_id)]
-    business_id = _header_business(request)
+    business_id = business_in_header(request, quiet=True)
     if business_id is not None:
         keys.append(modules_cache_key(business_id))
     revoked_jti, revoked_family, *_ = prefetch(request, keys)
@@ -77,13 +78,6 @@ def load_identity(request):
     if not active or claims["gen"] < token_version:
         return None
     return Identity(user_id, claims, request.dbsession)
-
-
-def _header_business(request):
-    try:
-        return uuid.UUID(request.headers.get("X-Business-Id", ""))
-    except ValueError:
-        return None
 
 
 @implementer(ISecurityPolicy)

@@ -10,7 +10,7 @@ from sqlalchemy import event, select
 from platform_core.auth.models import User
 from platform_core.db.cache import forget_after_commit
 from platform_core.db.tenancy import TenantSession
-from platform_core.prefetch import MISSING, prefetched
+from platform_core.prefetch import cached
 
 CACHE_SECONDS = 3600
 
@@ -21,11 +21,9 @@ def user_key(user_id):
 
 def account_state(redis, dbsession, user_id, request=None):
     """``(is_active, token_version)`` of the user, or None when there is no such user."""
-    cached = prefetched(request, user_key(user_id))
-    if cached is MISSING:
-        cached = redis.get(user_key(user_id))
-    if cached is not None:
-        active, _, version = cached.partition(":")
+    value = cached(request, redis, user_key(user_id))
+    if value is not None:
+        active, _, version = value.partition(":")
         return active == "1", int(version)
     row = dbsession.execute(select(User.is_active, User.token_version).where(User.id == user_id)).first()
     if row is None:

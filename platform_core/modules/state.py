@@ -12,7 +12,7 @@ from sqlalchemy import select
 from platform_core.errors import APIError, ModuleDisabled, NotFound, ValidationFailed
 from platform_core.modules.discovery import dependents, requirements_closure
 from platform_core.modules.models import BusinessModule
-from platform_core.prefetch import MISSING, prefetched
+from platform_core.prefetch import cached
 
 CACHE_SECONDS = 3600
 
@@ -42,11 +42,9 @@ class ModuleState:
 
     def enabled(self, business_id):
         """Names of the modules enabled for the business (cached)."""
-        cached = prefetched(self.request, cache_key(business_id))
-        if cached is MISSING:
-            cached = self.redis.get(cache_key(business_id))
-        if cached is not None:
-            return frozenset(orjson.loads(cached))
+        value = cached(self.request, self.redis, cache_key(business_id))
+        if value is not None:
+            return frozenset(orjson.loads(value))
         names = sorted(self.db.scalars(
             select(BusinessModule.module).where(
                 BusinessModule.business_id == business_id, BusinessModule.enabled.is_(True)

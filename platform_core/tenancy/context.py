@@ -24,6 +24,23 @@ def parse_business_id(value):
         raise BadRequest(errors={HEADER: ["Must be a business id"]}) from None
 
 
+def business_in_header(request, quiet=False):
+    """The business ``X-Business-Id`` names, or None without the header.
+
+    A malformed header is 400; ``quiet`` makes it None instead (for the
+    identity's prefetch, which only guesses; the membership check answers 400).
+    """
+    header = request.headers.get(HEADER)
+    if not header:
+        return None
+    try:
+        return parse_business_id(header)
+    except BadRequest:
+        if quiet:
+            return None
+        raise
+
+
 @dataclass(frozen=True)
 class ActiveMembership:
     """The caller's role in a business; the business row itself is loaded only if asked for."""
@@ -52,9 +69,9 @@ def active_membership(request):
     identity = request.platform_identity
     if identity is None:
         raise NotAuthenticated()
-    header = request.headers.get(HEADER)
-    if header:
-        membership = find_membership(request, identity.user_id, parse_business_id(header))
+    business_id = business_in_header(request)
+    if business_id is not None:
+        membership = find_membership(request, identity.user_id, business_id)
         if membership is None:
             raise NotAMember()
         return membership

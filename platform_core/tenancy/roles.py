@@ -11,7 +11,7 @@ from sqlalchemy import event, select
 
 from platform_core.db.cache import forget_after_commit
 from platform_core.db.tenancy import TenantSession
-from platform_core.prefetch import MISSING, prefetched
+from platform_core.prefetch import cached
 from platform_core.tenancy.models import Membership
 
 CACHE_SECONDS = 3600
@@ -23,11 +23,9 @@ def roles_key(user_id):
 
 def roles_of(redis, dbsession, user_id, request=None):
     """``{business_id: role}`` of the user."""
-    cached = prefetched(request, roles_key(user_id))
-    if cached is MISSING:
-        cached = redis.get(roles_key(user_id))
-    if cached is not None:
-        return {uuid.UUID(business_id): role for business_id, role in orjson.loads(cached).items()}
+    value = cached(request, redis, roles_key(user_id))
+    if value is not None:
+        return {uuid.UUID(business_id): role for business_id, role in orjson.loads(value).items()}
     rows = dbsession.execute(
         select(Membership.business_id, Membership.role).where(Membership.user_id == user_id)).all()
     redis.set(roles_key(user_id), orjson.dumps({str(b): r for b, r in rows}), ex=CACHE_SECONDS)
