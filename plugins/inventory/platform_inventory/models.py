@@ -50,7 +50,9 @@ class Product(TenantModel, Base):
     __tablename__ = "inventory_products"
     __table_args__ = (
         _unique_while_live("inventory_products", "sku"),
-        Index("ix_inventory_products_business_created", "business_id", "created_at"),
+        # The default list (newest first) and its total: live rows only, so the count can be index-only.
+        Index("ix_inventory_products_business_live_created", "business_id", "created_at", "id",
+              sqlite_where=text("NOT is_deleted"), postgresql_where=text("NOT is_deleted")),
         Index("ix_inventory_products_business_name", "business_id", "name"),
         Index("ix_inventory_products_business_barcode", "business_id", "barcode"),
         Index("ix_inventory_products_business_category", "business_id", "category_id"),
