@@ -183,6 +183,10 @@ def flush_redis(redis_url):
 # -- load ------------------------------------------------------------------------------
 
 
+#: Endpoints measured on the business with --big products (step 5).
+BIG_ENDPOINTS = ("big_list_p1", "big_detail")
+
+
 @dataclass
 class Endpoint:
     name: str
@@ -406,8 +410,13 @@ def main(argv=None):
 
         # 4. every endpoint
         wanted = [name for name in options.only.split(",") if name] or list(endpoints)
+        unknown = set(wanted) - set(endpoints) - set(BIG_ENDPOINTS)
+        if unknown:
+            raise SystemExit(f"bench: no endpoint {', '.join(sorted(unknown))}; "
+                             f"choose from {', '.join([*endpoints, *BIG_ENDPOINTS])}")
         figures = {}
-        for name in wanted:
+        # (The 1M-product endpoints run in step 5, whenever --big is set.)
+        for name in (name for name in wanted if name not in BIG_ENDPOINTS):
             endpoint = endpoints[name]
             line = measure(load, endpoint, platform, bare, options)
             if endpoint.pool and line["requests"] > refresh_chunk * options.runs:

@@ -50,7 +50,7 @@ class Product(TenantModel, Base):
     __tablename__ = "inventory_products"
     __table_args__ = (
         _unique_while_live("inventory_products", "sku"),
-        # The default list (newest first) and its total: live rows only, so the count can be index-only.
+        # The default list (newest first): live rows of a business in order, any page without a sort.
         Index("ix_inventory_products_business_live_created", "business_id", "created_at", "id",
               sqlite_where=text("NOT is_deleted"), postgresql_where=text("NOT is_deleted")),
         Index("ix_inventory_products_business_name", "business_id", "name"),
