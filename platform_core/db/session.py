@@ -12,8 +12,8 @@ that tries to is a programming error and fails loudly, it never autocommits.
 """
 
 from sqlalchemy import event
-from zope.sqlalchemy.datamanager import ZopeTransactionEvents
 from sqlalchemy.orm import sessionmaker
+from zope.sqlalchemy.datamanager import ZopeTransactionEvents
 
 from platform_core.db.cache import REDIS
 from platform_core.db.tenancy import TenantSession
