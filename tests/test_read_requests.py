@@ -83,3 +83,12 @@ def test_requests_meeting_closed_connections_are_replayed(live):
     assert status == 200 and [row["name"] for row in answer["data"]] == ["Before"], answer
     status, answer = live.request("POST", "/api/locations", {"name": "After"}, headers=caller.headers)
     assert status == 201, answer
+
+
+def test_head_is_a_read_request_too(live, isolation_levels):
+    caller = live.factory.caller(role="admin")
+    live.commit()
+    isolation_levels.clear()
+    status, body = live.request("HEAD", "/api/locations", headers=caller.headers)
+    assert (status, body) == (200, None)
+    assert isolation_levels and set(isolation_levels) == {"AUTOCOMMIT"}
