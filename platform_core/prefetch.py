@@ -9,6 +9,8 @@ the readers (:mod:`platform_core.auth.state`, :mod:`platform_core.tenancy.roles`
 
 ENVIRON_KEY = "platform.prefetched"
 MISSING = object()
+#: How long a fact mirrored from the database stays in Redis (it is also forgotten when its rows change).
+CACHE_SECONDS = 3600
 
 
 def prefetch(request, keys):
@@ -29,3 +31,18 @@ def cached(request, redis, key):
     """The value of ``key`` in Redis (None when absent): the request's prefetched copy if it has one."""
     value = prefetched(request, key)
     return redis.get(key) if value is MISSING else value
+
+
+def remembered(request, redis, key, load, dump, parse):
+    """A fact mirrored in Redis: ``parse(value)`` when ``key`` holds it, else ``load()`` from the database.
+
+    What ``load`` returns is stored as ``dump(fact)`` for :data:`CACHE_SECONDS`;
+    None (nothing to know) is returned and not stored.
+    """
+    value = cached(request, redis, key)
+    if value is not None:
+        return parse(value)
+    fact = load()
+    if fact is not None:
+        redis.set(key, dump(fact), ex=CACHE_SECONDS)
+    return fact

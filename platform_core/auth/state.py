@@ -10,9 +10,7 @@ from sqlalchemy import event, select
 from platform_core.auth.models import User
 from platform_core.db.cache import forget_after_commit
 from platform_core.db.tenancy import TenantSession
-from platform_core.prefetch import cached
-
-CACHE_SECONDS = 3600
+from platform_core.prefetch import remembered
 
 
 def user_key(user_id):
@@ -21,15 +19,22 @@ def user_key(user_id):
 
 def account_state(redis, dbsession, user_id, request=None):
     """``(is_active, token_version)`` of the user, or None when there is no such user."""
-    value = cached(request, redis, user_key(user_id))
-    if value is not None:
-        active, _, version = value.partition(":")
-        return active == "1", int(version)
-    row = dbsession.execute(select(User.is_active, User.token_version).where(User.id == user_id)).first()
-    if row is None:
-        return None
-    redis.set(user_key(user_id), f"{int(row.is_active)}:{row.token_version}", ex=CACHE_SECONDS)
-    return bool(row.is_active), row.token_version
+
+    def load():
+        row = dbsession.execute(select(User.is_active, User.token_version).where(User.id == user_id)).first()
+        return None if row is None else (bool(row.is_active), row.token_version)
+
+    return remembered(request, redis, user_key(user_id), load, dump=_dump_state, parse=_parse_state)
+
+
+def _dump_state(state):
+    active, version = state
+    return f"{int(active)}:{version}"
+
+
+def _parse_state(value):
+    active, _, version = value.partition(":")
+    return active == "1", int(version)
 
 
 @event.listens_for(TenantSession, "after_flush")

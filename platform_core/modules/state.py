@@ -12,9 +12,7 @@ from sqlalchemy import select
 from platform_core.errors import APIError, ModuleDisabled, NotFound, ValidationFailed
 from platform_core.modules.discovery import dependents, requirements_closure
 from platform_core.modules.models import BusinessModule
-from platform_core.prefetch import cached
-
-CACHE_SECONDS = 3600
+from platform_core.prefetch import remembered
 
 
 class ModuleRequiredBy(APIError):
@@ -42,16 +40,14 @@ class ModuleState:
 
     def enabled(self, business_id):
         """Names of the modules enabled for the business (cached)."""
-        value = cached(self.request, self.redis, cache_key(business_id))
-        if value is not None:
-            return frozenset(orjson.loads(value))
-        names = sorted(self.db.scalars(
-            select(BusinessModule.module).where(
-                BusinessModule.business_id == business_id, BusinessModule.enabled.is_(True)
-            )
-        ))
-        self.redis.set(cache_key(business_id), orjson.dumps(names), ex=CACHE_SECONDS)
-        return frozenset(names)
+
+        def load():
+            return frozenset(self.db.scalars(select(BusinessModule.module).where(
+                BusinessModule.business_id == business_id, BusinessModule.enabled.is_(True))))
+
+        return remembered(self.request, self.redis, cache_key(business_id), load,
+                          dump=lambda names: orjson.dumps(sorted(names)),
+                          parse=lambda value: frozenset(orjson.loads(value)))
 
     def enable(self, business_id, name):
         """Enable ``name`` and whatever it needs; the names switched on, dependencies first."""

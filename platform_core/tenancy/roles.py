@@ -11,10 +11,8 @@ from sqlalchemy import event, select
 
 from platform_core.db.cache import forget_after_commit
 from platform_core.db.tenancy import TenantSession
-from platform_core.prefetch import cached
+from platform_core.prefetch import remembered
 from platform_core.tenancy.models import Membership
-
-CACHE_SECONDS = 3600
 
 
 def roles_key(user_id):
@@ -23,13 +21,20 @@ def roles_key(user_id):
 
 def roles_of(redis, dbsession, user_id, request=None):
     """``{business_id: role}`` of the user."""
-    value = cached(request, redis, roles_key(user_id))
-    if value is not None:
-        return {uuid.UUID(business_id): role for business_id, role in orjson.loads(value).items()}
-    rows = dbsession.execute(
-        select(Membership.business_id, Membership.role).where(Membership.user_id == user_id)).all()
-    redis.set(roles_key(user_id), orjson.dumps({str(b): r for b, r in rows}), ex=CACHE_SECONDS)
-    return {business_id: role for business_id, role in rows}
+
+    def load():
+        return dict(dbsession.execute(
+            select(Membership.business_id, Membership.role).where(Membership.user_id == user_id)).all())
+
+    return remembered(request, redis, roles_key(user_id), load, dump=_dump_roles, parse=_parse_roles)
+
+
+def _dump_roles(roles):
+    return orjson.dumps({str(business_id): role for business_id, role in roles.items()})
+
+
+def _parse_roles(value):
+    return {uuid.UUID(business_id): role for business_id, role in orjson.loads(value).items()}
 
 
 @event.listens_for(TenantSession, "after_flush")
