@@ -11,20 +11,34 @@ old state in between.
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-PENDING = "cache.forget"
+PENDING = "cache.after_commit"
 REDIS = "cache.redis"
 
 
+def after_commit(session, action, *items):
+    """Call ``action(redis, items)`` once the session's transaction commits, with every item gathered by then.
+
+    Nothing happens if it rolls back. The Redis writes that follow a change
+    (forgetting cached rows, bumping count versions) go through here.
+    """
+    session.info.setdefault(PENDING, {}).setdefault(action, set()).update(items)
+
+
 def forget_after_commit(session, *keys):
-    session.info.setdefault(PENDING, set()).update(keys)
+    after_commit(session, _forget, *keys)
+
+
+def _forget(redis, keys):
+    redis.delete(*keys)
 
 
 @event.listens_for(Session, "after_commit")
-def _forget(session):
-    keys = session.info.pop(PENDING, None)
+def _run(session):
+    pending = session.info.pop(PENDING, None)
     redis = session.info.get(REDIS)
-    if keys and redis is not None:
-        redis.delete(*keys)
+    if pending and redis is not None:
+        for action, items in pending.items():
+            action(redis, items)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -9,12 +9,11 @@ commit is stored under the old version and never served after it.
 
 from sqlalchemy import event, inspect
 
-from platform_core.db.cache import REDIS
+from platform_core.db.cache import REDIS, after_commit
 from platform_core.db.mixins import SoftDeletable, TenantScoped
 from platform_core.db.tenancy import BUSINESS, TenantSession
 from platform_core.redis_client import run_script
 
-PENDING = "counts.bump"
 #: The version and the count stored under it, in one round trip.
 _READ_VERSIONED = "local v = redis.call('GET', KEYS[1]) or '0' return {v, redis.call('GET', KEYS[2] .. v)}"
 #: Every touched version incremented and kept a while, in one round trip.
@@ -56,18 +55,9 @@ def _collect(session, flush_context):
         if isinstance(obj, TenantScoped)
     }
     if touched:
-        session.info.setdefault(PENDING, set()).update(touched)
+        after_commit(session, _bump, *touched)
 
 
-@event.listens_for(TenantSession, "after_commit")
-def _bump(session):
-    touched = session.info.pop(PENDING, None)
-    redis = session.info.get(REDIS)
-    if touched and redis is not None:
-        keys = [_version_key(table, business_id) for table, business_id in touched]
-        run_script(redis, _BUMP, keys, (VERSION_SECONDS,))
-
-
-@event.listens_for(TenantSession, "after_rollback")
-def _drop(session):
-    session.info.pop(PENDING, None)
+def _bump(redis, touched):
+    keys = [_version_key(table, business_id) for table, business_id in touched]
+    run_script(redis, _BUMP, keys, (VERSION_SECONDS,))

@@ -77,18 +77,18 @@ def business_in_context(session, model):
     return business_id
 
 
-def business_criteria(model, scoped, include_deleted=False, business=None):
+def business_criteria(model, scoped, include_deleted=False):
     """The WHERE clauses that make a Core statement on ``model``'s table see what the ORM sees.
 
-    ``business_id = business`` when ``scoped`` (a bound parameter named
-    ``business_id`` unless a value is given; see :func:`business_in_context`)
-    and, for soft-deletable rows, ``NOT is_deleted`` unless ``include_deleted``.
-    Table columns, so the statement stays Core.
+    ``business_id = :business_id`` (a bound parameter; its value from
+    :func:`business_in_context`) when ``scoped`` and, for soft-deletable
+    rows, ``NOT is_deleted`` unless ``include_deleted``. Table columns, so
+    the statement stays Core.
     """
     columns = model.__mapper__.columns
     clauses = []
     if scoped:
-        clauses.append(columns["business_id"] == (bindparam("business_id") if business is None else business))
+        clauses.append(columns["business_id"] == bindparam("business_id"))
     if issubclass(model, SoftDeletable) and not include_deleted:
         clauses.append(columns["is_deleted"] == false())
     return clauses
