@@ -173,52 +173,55 @@ def _page_number(params, name, default, maximum):
     return min(value, maximum)
 
 
-def list_products(request):
-    backends = request.registry["backends"]
-    connection = backends.pool.connect()
-    try:
-        try:
-            _, business_id, version = backends.caller(request, VIEW_ROLES, connection)
-            params = request.GET
-            page = _page_number(params, "page", 1, MAX_PAGE)
-            page_size = _page_number(params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
-            order = ORDERINGS.get(params.get("ordering") or "-created_at")
-            if order is None:
-                raise Failure(400, "validation_error", "Validation failed", {"ordering": ["Cannot order by that"]})
-            cursor = connection.cursor()
-            key = COUNT_KEY.format(business=business_id, version=version)
-            total = backends.redis.get(key)
-            if total is None:
-                total = cursor.execute(COUNT_SQL, (business_id,)).fetchone()[0]
-                backends.redis.set(key, total, ex=COUNT_SECONDS)
-            total = int(total)
-            cursor.execute(PAGE_SQL.format(order=order), (business_id, page_size, (page - 1) * page_size))
-            items = [dict(zip(FIELDS, row)) for row in cursor.fetchall()]
-        except Failure as exc:
-            return failure_response(exc)
-    finally:
-        connection.close()
+def bare_view(function):
+    """A view of the bare app: ``function(request, backends, connection)`` with a pooled connection,
+    returned to the pool afterwards; a :class:`Failure` answered in the envelope."""
+
+    def view(request):
+        backends = request.registry["backends"]
+        with backends.pool.connect() as connection:
+            try:
+                return function(request, backends, connection)
+            except Failure as exc:
+                return failure_response(exc)
+
+    view.__name__ = function.__name__
+    return view
+
+
+@bare_view
+def list_products(request, backends, connection):
+    _, business_id, version = backends.caller(request, VIEW_ROLES, connection)
+    params = request.GET
+    page = _page_number(params, "page", 1, MAX_PAGE)
+    page_size = _page_number(params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    order = ORDERINGS.get(params.get("ordering") or "-created_at")
+    if order is None:
+        raise Failure(400, "validation_error", "Validation failed", {"ordering": ["Cannot order by that"]})
+    cursor = connection.cursor()
+    key = COUNT_KEY.format(business=business_id, version=version)
+    total = backends.redis.get(key)
+    if total is None:
+        total = cursor.execute(COUNT_SQL, (business_id,)).fetchone()[0]
+        backends.redis.set(key, total, ex=COUNT_SECONDS)
+    total = int(total)
+    cursor.execute(PAGE_SQL.format(order=order), (business_id, page_size, (page - 1) * page_size))
+    items = [dict(zip(FIELDS, row)) for row in cursor.fetchall()]
     pages = -(-total // page_size)
     return respond({"data": items, "message": "OK",
                     "meta": {"pagination": {"page": page, "page_size": page_size, "total": total, "pages": pages}}})
 
 
-def get_product(request):
-    backends = request.registry["backends"]
-    connection = backends.pool.connect()
+@bare_view
+def get_product(request, backends, connection):
+    _, business_id, _ = backends.caller(request, VIEW_ROLES, connection)
     try:
-        _, business_id, _ = backends.caller(request, VIEW_ROLES, connection)
-        try:
-            product_id = uuid.UUID(request.matchdict["id"])
-        except ValueError:
-            raise Failure(404, "not_found", "No such product") from None
-        row = connection.execute(DETAIL_SQL, (product_id, business_id)).fetchone()
-        if row is None:
-            raise Failure(404, "not_found", "No such product")
-    except Failure as exc:
-        return failure_response(exc)
-    finally:
-        connection.close()
+        product_id = uuid.UUID(request.matchdict["id"])
+    except ValueError:
+        raise Failure(404, "not_found", "No such product") from None
+    row = connection.execute(DETAIL_SQL, (product_id, business_id)).fetchone()
+    if row is None:
+        raise Failure(404, "not_found", "No such product")
     return respond({"data": dict(zip(FIELDS, row)), "message": "OK", "meta": {}})
 
 
@@ -282,37 +285,31 @@ def validate_product(body):
     return values
 
 
-def create_product(request):
-    backends = request.registry["backends"]
-    connection = backends.pool.connect()
+@bare_view
+def create_product(request, backends, connection):
+    user_id, business_id, _ = backends.caller(request, CREATE_ROLES, connection)
     try:
-        user_id, business_id, _ = backends.caller(request, CREATE_ROLES, connection)
-        try:
-            body = orjson.loads(request.body)
-        except orjson.JSONDecodeError:
-            raise Failure(400, "bad_request", "The request body cannot be read") from None
-        values = validate_product(body)
-        now = datetime.datetime.now(datetime.UTC)
-        product_id = uuid.uuid4()
-        values.update(id=product_id, created_at=now, updated_at=now, created_by=user_id, updated_by=user_id)
-        record = {**values, "business_id": business_id, "is_deleted": False}
-        changes = {name: [None, _json_value(record[name])] for name in AUDITED}
-        try:
-            with connection.driver_connection.transaction():
-                cursor = connection.cursor()
-                cursor.execute(AUDIT_SQL, (uuid.uuid4(), business_id, user_id, str(product_id), now,
-                                           orjson.dumps(changes).decode()))
-                cursor.execute(INSERT_SQL, (*(values[name] for name in FIELDS), business_id, False))
-        except psycopg.errors.UniqueViolation:
-            raise Failure(409, "conflict", "A unique value is already taken", {"sku": ["Already taken"]}) from None
-        pipeline = backends.redis.pipeline()
-        pipeline.incr(COUNT_VERSION.format(business=business_id))
-        pipeline.expire(COUNT_VERSION.format(business=business_id), 30 * 86400)
-        pipeline.execute()
-    except Failure as exc:
-        return failure_response(exc)
-    finally:
-        connection.close()
+        body = orjson.loads(request.body)
+    except orjson.JSONDecodeError:
+        raise Failure(400, "bad_request", "The request body cannot be read") from None
+    values = validate_product(body)
+    now = datetime.datetime.now(datetime.UTC)
+    product_id = uuid.uuid4()
+    values.update(id=product_id, created_at=now, updated_at=now, created_by=user_id, updated_by=user_id)
+    record = {**values, "business_id": business_id, "is_deleted": False}
+    changes = {name: [None, _json_value(record[name])] for name in AUDITED}
+    try:
+        with connection.driver_connection.transaction():
+            cursor = connection.cursor()
+            cursor.execute(AUDIT_SQL, (uuid.uuid4(), business_id, user_id, str(product_id), now,
+                                       orjson.dumps(changes).decode()))
+            cursor.execute(INSERT_SQL, (*(values[name] for name in FIELDS), business_id, False))
+    except psycopg.errors.UniqueViolation:
+        raise Failure(409, "conflict", "A unique value is already taken", {"sku": ["Already taken"]}) from None
+    pipeline = backends.redis.pipeline()
+    pipeline.incr(COUNT_VERSION.format(business=business_id))
+    pipeline.expire(COUNT_VERSION.format(business=business_id), 30 * 86400)
+    pipeline.execute()
     return respond({"data": {name: values[name] for name in FIELDS}, "message": "Product created", "meta": {}},
                    status=201)
 
@@ -325,13 +322,9 @@ def _json_value(value):
     return value
 
 
-def health(request):
-    backends = request.registry["backends"]
-    connection = backends.pool.connect()
-    try:
-        connection.execute("SELECT 1").fetchone()
-    finally:
-        connection.close()
+@bare_view
+def health(request, backends, connection):
+    connection.execute("SELECT 1").fetchone()
     backends.redis.ping()
     return respond({"data": {"database": "ok", "redis": "ok"}, "message": "OK", "meta": {}})
 
