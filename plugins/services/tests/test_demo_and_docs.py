@@ -5,31 +5,16 @@ from sqlalchemy import create_engine, func, select
 
 from platform_core.cli import main
 from platform_core.db.tenancy import UNSCOPED, TenantSession
+from platform_core.testing.commands import write_ini
 from platform_services.models import (ClientPackage, ClientPackageUsage, Package, Service, ServiceCategory,
                                       ServiceLocation)
 
-INI = """\
-[app:main]
-use = egg:platform-core
-platform.environment = testing
-sqlalchemy.url = sqlite:///%(here)s/demo.sqlite
-redis.url =
-auth.secret = test-secret-for-the-services-demo-0123456789abcdef
-mail.backend = file
-mail.file_path = %(here)s/mail
-auth.argon2_time_cost = 1
-auth.argon2_memory_cost = 1024
-auth.argon2_parallelism = 1
-"""
-
 
 def test_the_demo_sells_packages_to_the_clients_demo_s_clients(tmp_path, capsys):
-    ini = tmp_path / "demo.ini"
-    ini.write_text(INI)
-    assert main([str(ini), "migrate"]) == 0
-    assert main([str(ini), "demo"]) == 0
+    ini = write_ini(tmp_path)
+    assert main([ini, "demo"]) == 0
     assert "services: demo data" in capsys.readouterr().out
-    engine = create_engine(f"sqlite:///{tmp_path}/demo.sqlite")
+    engine = create_engine(f"sqlite:///{tmp_path}/cli.sqlite")
     try:
         with TenantSession(engine) as db:
             db.info[UNSCOPED] = True
