@@ -34,7 +34,7 @@ from platform_core.events import ResourceCreated, ResourceDeleted, ResourceResto
 from platform_core.envelope import created, deleted, ok, paginated, updated
 from platform_core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from platform_core.listing import ListSpec, list_page
-from platform_core.lookup import get_or_404, path_uuid
+from platform_core.lookup import get_or_404, no_such, path_uuid
 from platform_core.openapi import api_doc
 from platform_core.rest import api_service
 from platform_core.schemas import StrictBoolean
@@ -139,7 +139,7 @@ class StandardResource:
             return ok(self.serialize(self.load()))
         row = reader.one(self.db, self.path_id())
         if row is None:
-            raise NotFound(f"No such {self.title.lower()}")
+            raise no_such(self.title.lower())
         return ok(row._asdict())
 
     def update(self):
