@@ -32,7 +32,7 @@ from platform_core.db.rows import RowReader
 from platform_core.db.mixins import TenantScoped, utcnow
 from platform_core.events import ResourceCreated, ResourceDeleted, ResourceRestored, ResourceUpdated
 from platform_core.envelope import created, deleted, ok, paginated, updated
-from platform_core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from platform_core.errors import Conflict, PermissionDenied, ValidationFailed
 from platform_core.listing import ListSpec, list_page
 from platform_core.lookup import get_or_404, no_such, path_uuid
 from platform_core.openapi import api_doc
