@@ -230,7 +230,9 @@ def _row_page(dbsession, reader, spec, params, page, page_size, include_deleted,
     """:func:`list_page` for a :class:`~platform_core.db.rows.RowReader`: plain rows.
 
     A list that is not narrowed (the usual one) runs statements the reader
-    prepared once per ordering; a narrowed one builds its own.
+    prepared once per ordering, on the driver's cursor where the dialect
+    allows (:class:`~platform_core.db.rows.PreparedRead`); a narrowed one
+    builds its own and runs them through Core.
     """
     model = reader.model
 
@@ -241,19 +243,22 @@ def _row_page(dbsession, reader, spec, params, page, page_size, include_deleted,
         return select(func.count()).select_from(statement.subquery())
 
     narrows = _narrows(params)
+    limits = {"limit": page_size, "offset": (page - 1) * page_size}
     if narrows:
-        statement, parameters = reader.prepared(dbsession, include_deleted=include_deleted)
-        statement = narrowed(model, spec, params, statement, zone_name)
-        counting, paging = counted(statement), paged(statement)
-    else:
-        ordering = params.get("ordering") or spec.default_ordering
-        counting, parameters = reader.prepared(dbsession, "count", counted, include_deleted)
-        paging, _ = reader.prepared(dbsession, ("page", ordering), paged, include_deleted)
-    execute = dbsession.connection().execute
+        prepared, parameters = reader.prepared(dbsession, include_deleted=include_deleted)
+        statement = narrowed(model, spec, params, prepared.statement, zone_name)
+        execute = dbsession.connection().execute
+        total = execute(counted(statement), parameters).scalar_one()
+        rows = execute(paged(statement), {**parameters, **limits}).all()
+        return rows, {"page": page, "page_size": page_size, "total": total}
+    ordering = params.get("ordering") or spec.default_ordering
+    counting, parameters = reader.prepared(dbsession, "count", counted, include_deleted)
+    paging, _ = reader.prepared(dbsession, ("page", ordering), paged, include_deleted)
+    connection = dbsession.connection()
 
     def count():
-        return execute(counting, parameters).scalar_one()
+        return counting.rows(connection, parameters)[0][0]
 
-    total = count() if narrows or include_deleted else cached_total(dbsession, model.__tablename__, count)
-    rows = execute(paging, {**parameters, "limit": page_size, "offset": (page - 1) * page_size}).all()
+    total = count() if include_deleted else cached_total(dbsession, model.__tablename__, count)
+    rows = paging.rows(connection, {**parameters, **limits})
     return rows, {"page": page, "page_size": page_size, "total": total}

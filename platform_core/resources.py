@@ -120,7 +120,7 @@ class StandardResource:
         rows, page = list_page(self.db, self.model, self.listing, params, execution_options=options,
                                zone_name=self.day_zone(params) if days else "UTC", reader=reader)
         if reader is not None:
-            return paginated([row._asdict() for row in rows], **page)
+            return paginated([dict(zip(reader.fields, row)) for row in rows], **page)
         return paginated([self.serialize(row) for row in rows], **page)
 
     def create(self):
@@ -140,7 +140,7 @@ class StandardResource:
         row = reader.one(self.db, self.path_id())
         if row is None:
             raise no_such(self.title.lower())
-        return ok(row._asdict())
+        return ok(dict(zip(reader.fields, row)))
 
     def update(self):
         obj = self.load()

@@ -94,8 +94,8 @@ def test_core_reads_take_the_same_criteria_and_fail_closed_too(scoped_session, t
     reader = RowReader(Location, ("id", "name"))
 
     def names(**options):
-        statement, parameters = reader.prepared(scoped_session, **options)
-        return [row.name for row in scoped_session.execute(statement, parameters)]
+        prepared, parameters = reader.prepared(scoped_session, **options)
+        return [name for _, name in prepared.rows(scoped_session.connection(), parameters)]
 
     with pytest.raises(TenancyError):
         names()

@@ -16,6 +16,13 @@ Building a statement and computing its cache key cost more than running it,
 so the reader builds each shape of statement once (:meth:`RowReader.prepared`),
 with the business, the id, and the page's limit and offset as bound
 parameters: one statement serves every business and every request.
+
+SQLAlchemy's execution and ``Row`` objects cost a list of twenty rows more
+than the query's own round trip. Where the dialect converts nothing (the
+psycopg driver returns UUIDs, decimals and datetimes as they are), a
+prepared shape runs on the driver's cursor of the same connection, with
+the SQL SQLAlchemy compiled once (:class:`PreparedRead`). SQLite's driver
+needs SQLAlchemy's conversions, so it keeps Core's execution.
 """
 
 from sqlalchemy import bindparam, select
@@ -38,7 +45,7 @@ class RowReader:
         self._prepared = {}
 
     def prepared(self, session, shape="all", extend=None, include_deleted=False):
-        """(statement, parameters): every row the session may see, extended by ``extend`` once per ``shape``.
+        """(:class:`PreparedRead`, parameters): every row the session may see, extended once per ``shape``.
 
         ``extend(statement)`` adds what the shape needs (an id, an order, a
         limit) with bound parameters of its own; the caller passes their
@@ -46,23 +53,102 @@ class RowReader:
         """
         business_id = business_in_context(session, self.model)
         key = (shape, business_id is not None, include_deleted)
-        statement = self._prepared.get(key)
-        if statement is None:
+        prepared = self._prepared.get(key)
+        if prepared is None:
             statement = self.base.where(*business_criteria(self.model, business_id is not None, include_deleted))
             if extend is not None:
                 statement = extend(statement)
+            prepared = PreparedRead(statement)
             if len(self._prepared) < MAX_PREPARED:
-                self._prepared[key] = statement
-        return statement, ({"business_id": business_id} if business_id is not None else {})
+                self._prepared[key] = prepared
+        return prepared, ({"business_id": business_id} if business_id is not None else {})
 
     def one(self, session, object_id, include_deleted=False):
-        """The row of ``object_id``, or None if it is not the session business's (or is deleted)."""
-        statement, parameters = self.prepared(
+        """The row (a tuple of :attr:`fields`) of ``object_id``, or None if it is not the session
+        business's (or is deleted)."""
+        prepared, parameters = self.prepared(
             session, "one", lambda statement: statement.where(self._id == bindparam("object_id")), include_deleted)
-        return session.connection().execute(statement, {**parameters, "object_id": object_id}).first()
+        rows = prepared.rows(session.connection(), {**parameters, "object_id": object_id})
+        return rows[0] if rows else None
 
     @staticmethod
     def readable(model, fields):
         """Whether every field is a column of ``model`` (a reader can serve it)."""
         columns = model.__mapper__.columns
         return all(name in columns for name in fields)
+
+
+class PreparedRead:
+    """One read statement, run on the driver's cursor when the dialect converts nothing.
+
+    The first run decides (:meth:`_plan`): with a ``pyformat`` driver
+    (psycopg) and no bind or result conversion for any of the statement's
+    types, later runs send SQLAlchemy's compiled SQL straight to the
+    connection's DB-API cursor and return its tuples. Otherwise every run
+    is Core's. Listeners of ``before_cursor_execute`` and
+    ``after_cursor_execute`` (statement counters, tracers) still see each
+    statement; they cannot rewrite it.
+
+    A driver error is not interpreted here: the statement is run again
+    through Core, which raises it wrapped as usual and, for a lost
+    connection, invalidates the pool and marks the error retryable
+    (:mod:`platform_core.db.engine`). A read repeats without side effects.
+    """
+
+    def __init__(self, statement):
+        self.statement = statement
+        #: None until the first run; then False (Core) or (sql, compiled).
+        self._driver = None
+
+    @property
+    def on_driver(self):
+        """Whether runs go to the driver's cursor (None before the first run decided)."""
+        return None if self._driver is None else self._driver is not False
+
+    def rows(self, connection, parameters):
+        """The statement's rows on ``connection`` (a SQLAlchemy Connection), as tuples."""
+        driver = self._driver
+        if driver is False:
+            return connection.execute(self.statement, parameters).all()
+        if driver is None:
+            driver = self._plan(connection)
+            if driver is False:
+                return connection.execute(self.statement, parameters).all()
+        sql, compiled = driver
+        values = compiled.construct_params(parameters)
+        dispatch = connection.dispatch
+        cursor = connection.connection.cursor()
+        try:
+            if dispatch.before_cursor_execute:
+                dispatch.before_cursor_execute(connection, cursor, sql, values, None, False)
+            cursor.execute(sql, values)
+            if self._driver is None:
+                self._driver = driver if self._converts_nothing(connection.dialect, cursor) else False
+                if self._driver is False:
+                    return connection.execute(self.statement, parameters).all()
+            rows = cursor.fetchall()
+            if dispatch.after_cursor_execute:
+                dispatch.after_cursor_execute(connection, cursor, sql, values, None, False)
+        except connection.dialect.loaded_dbapi.Error:
+            return connection.execute(self.statement, parameters).all()
+        finally:
+            cursor.close()
+        return rows
+
+    def _plan(self, connection):
+        """(sql, compiled) when the driver may run the statement as compiled, else False (for good)."""
+        dialect = connection.dialect
+        if dialect.paramstyle != "pyformat":
+            self._driver = False
+            return False
+        compiled = self.statement.compile(dialect=dialect)
+        if any(bind.type.dialect_impl(dialect).bind_processor(dialect) for bind in compiled.binds.values()):
+            self._driver = False
+            return False
+        return str(compiled), compiled
+
+    def _converts_nothing(self, dialect, cursor):
+        """Whether no selected column's type converts the driver's values (checked on the first run)."""
+        columns = self.statement.selected_columns
+        return all(column.type.dialect_impl(dialect).result_processor(dialect, described.type_code) is None
+                   for column, described in zip(columns, cursor.description, strict=True))
