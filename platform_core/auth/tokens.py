@@ -25,6 +25,8 @@ would be refused too.)
 """
 
 import logging
+import threading
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -77,11 +79,51 @@ class JWTCodec(JWTAuthenticationPolicy):
             return {}
 
 
+class VerifiedTokens:
+    """The claims of access tokens already verified by this process, by the token's exact text.
+
+    An access token comes with every request of a session, and PyJWT's
+    verification (base64, JSON, the HMAC, the claim checks) is most of what
+    authenticating a request costs. Its outcome depends on the token's bytes
+    and the key alone, but for expiry, which depends on the time: so the
+    claims of a token that passed are kept, and ``exp`` is checked again on
+    every use exactly as PyJWT checks it (against the wall clock, with the
+    codec's leeway). ``iat`` and ``nbf`` that passed once keep passing as
+    time goes forward. Only tokens that verified are kept, so nobody can
+    fill the cache with forgeries; it holds at most ``size`` (the oldest
+    go first). Revocation, account state and token version are checked on
+    every request by the callers, never here. (Envoy's JWT filter keeps the
+    same kind of cache: ``jwt_cache_config``.)
+    """
+
+    def __init__(self, leeway=0, size=4096):
+        self.leeway = leeway
+        self.size = size
+        self._claims = {}
+        self._lock = threading.Lock()
+
+    def get(self, token):
+        """A copy of the claims of ``token`` if it verified before and has not expired since, else None."""
+        claims = self._claims.get(token)
+        if claims is None:
+            return None
+        if claims["exp"] <= time.time() - self.leeway:
+            return None  # expired: it leaves with the oldest, in turn
+        return dict(claims)
+
+    def keep(self, token, claims):
+        with self._lock:
+            while len(self._claims) >= self.size:
+                self._claims.pop(next(iter(self._claims)))
+            self._claims[token] = dict(claims)
+
+
 class TokenService:
     """Issues and verifies the platform's JWTs against the revocation lists."""
 
     def __init__(self, codec, redis, access_lifetime, refresh_lifetime, clock):
         self.codec = codec
+        self.verified_access = VerifiedTokens(leeway=codec.leeway or 0)
         self.redis = redis
         self.access_lifetime = access_lifetime
         self.refresh_lifetime = refresh_lifetime
@@ -108,12 +150,21 @@ class TokenService:
         return claims
 
     def decode(self, token, expected_type):
-        """The claims of a well-signed, unexpired token of ``expected_type`` (revocation unchecked)."""
+        """The claims of a well-signed, unexpired token of ``expected_type`` (revocation unchecked).
+
+        Access tokens, presented again and again, are verified once per
+        process (:class:`VerifiedTokens`); refresh tokens are used once.
+        """
+        claims = self.verified_access.get(token) if expected_type == ACCESS and token else None
+        if claims is not None:
+            return claims
         claims = self.codec.decode(token, REQUIRED_CLAIMS) if token else {}
         if not claims:
             raise NotAuthenticated("The token is invalid or expired")
         if claims["type"] != expected_type:
             raise NotAuthenticated(f"An {expected_type} token is required")
+        if expected_type == ACCESS:
+            self.verified_access.keep(token, claims)
         return claims
 
     @staticmethod
