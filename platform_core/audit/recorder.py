@@ -21,6 +21,9 @@ from platform_core.db.tenancy import TenantSession, acting_user
 #: Audit rows of the session's current flush, inserted after it.
 PENDING = "audit.pending"
 
+#: The audit rows' INSERT, built once (a statement built per flush computes its cache key each time).
+_INSERT_ENTRY = insert(AuditEntry.__table__)
+
 #: Recorded column keys by model class.
 _RECORDED = {}
 
@@ -118,5 +121,6 @@ def _insert(session, flush_context):
     rows = session.info.pop(PENDING, None)
     if rows:
         # The rows' businesses are their objects', which the tenancy guard checked before the flush.
-        session.connection().execute(insert(AuditEntry.__table__), rows)
+        # One row (the usual change) as a single execution: a list is an executemany.
+        session.connection().execute(_INSERT_ENTRY, rows[0] if len(rows) == 1 else rows)
 
