@@ -29,6 +29,12 @@ request does, in as few round trips as that work allows:
 Reads run in autocommit (under READ COMMITTED a transaction gives each
 statement its own snapshot anyway); the pool does not ping on checkout.
 
+The platform verifies an access token's signature once per process and
+re-checks its expiry on every use (``platform_core.auth.tokens.VerifiedTokens``);
+this app verifies on every request, as the bench's reference is specified.
+``make_app(..., token_cache=True)`` (``bench/run --bare-token-cache``, ``compare.py --bare-token-cache``)
+memoizes the same way, to show what the rest of the platform costs.
+
     python bench/bare.py --port 6802      (BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_SECRET)
 """
 
@@ -38,6 +44,7 @@ import decimal
 import logging
 import os
 import re
+import time
 import uuid
 
 import jwt
@@ -113,7 +120,9 @@ def failure_response(exc):
 class Backends:
     """The pool, Redis and the JWT key, shared by the four threads."""
 
-    def __init__(self, database_url, redis_url, secret):
+    def __init__(self, database_url, redis_url, secret, token_cache=False):
+        #: Claims by token text when memoizing verification (see the module's docstring), else None.
+        self.verified = {} if token_cache else None
         conninfo = database_url.replace("postgresql+psycopg://", "postgresql://", 1)
         self.pool = QueuePool(lambda: psycopg.connect(conninfo, autocommit=True), pool_size=10, max_overflow=10)
         self.redis = redis.Redis.from_url(redis_url, decode_responses=True, socket_timeout=2,
@@ -126,8 +135,7 @@ class Backends:
         if scheme.lower() != "bearer" or not token.strip():
             raise Failure(401, "not_authenticated", "Authentication required")
         try:
-            claims = jwt.decode(token.strip(), self.secret, algorithms=["HS256"],
-                                options={"require": list(REQUIRED_CLAIMS)})
+            claims = self.verify(token.strip())
         except jwt.InvalidTokenError:
             raise Failure(401, "not_authenticated", "The token is invalid or expired") from None
         if claims["type"] != "access":
@@ -158,6 +166,18 @@ class Backends:
         if role not in roles:
             raise Failure(403, "permission_denied", "Permission denied")
         return user_id, business_id, version or "0"
+
+
+    def verify(self, token):
+        """PyJWT's verification of ``token``; memoized until ``exp`` when :attr:`verified` is a dict."""
+        if self.verified is not None:
+            claims = self.verified.get(token)
+            if claims is not None and claims["exp"] > time.time():
+                return claims
+        claims = jwt.decode(token, self.secret, algorithms=["HS256"], options={"require": list(REQUIRED_CLAIMS)})
+        if self.verified is not None:
+            self.verified[token] = claims
+        return claims
 
 
 def _page_number(params, name, default, maximum):
@@ -329,9 +349,9 @@ def health(request, backends, connection):
     return respond({"data": {"database": "ok", "redis": "ok"}, "message": "OK", "meta": {}})
 
 
-def make_app(database_url, redis_url, secret):
+def make_app(database_url, redis_url, secret, token_cache=False):
     with Configurator() as config:
-        config.registry["backends"] = Backends(database_url, redis_url, secret)
+        config.registry["backends"] = Backends(database_url, redis_url, secret, token_cache)
         config.add_route("health", "/api/health", request_method="GET")
         config.add_route("products", "/api/inventory/products")
         config.add_route("product", "/api/inventory/products/{id}", request_method="GET")
@@ -346,11 +366,13 @@ def main():
     parser = argparse.ArgumentParser(description="Serve the bare-stack app with waitress (4 threads).")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--token-cache", action="store_true", help="memoize token verification (module docstring)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     import waitress
 
-    app = make_app(os.environ["BENCH_DATABASE_URL"], os.environ["BENCH_REDIS_URL"], os.environ["BENCH_SECRET"])
+    app = make_app(os.environ["BENCH_DATABASE_URL"], os.environ["BENCH_REDIS_URL"], os.environ["BENCH_SECRET"],
+                   args.token_cache)
     waitress.serve(app, listen=f"127.0.0.1:{args.port}", threads=args.threads)
 
 

@@ -264,7 +264,7 @@ def measure(load, endpoint, platform, bare, options):
     line = {"bench": "endpoint", "endpoint": endpoint.name, "method": endpoint.method, "path": endpoint.path,
             "runs": options.runs, "duration_s": options.duration, **median_figures(figures["platform"])}
     if endpoint.bare:
-        line["bare"] = median_figures(figures["bare"])
+        line["bare"] = {**median_figures(figures["bare"]), "token_cache": options.bare_token_cache}
         line["ratio"] = round(line["rps"] / line["bare"]["rps"], 3)
     # Anything else busy on the machine shows here (the bench itself keeps it near 2-3).
     line["loadavg_1m"] = round(os.getloadavg()[0], 2)
@@ -299,6 +299,8 @@ def parse_args(argv):
     parser.add_argument("--profile", default="", help="py-spy the platform under load for this long (e.g. 20s)")
     parser.add_argument("--profile-endpoint", default="list_p1", help="the endpoint --profile drives (default list_p1)")
     parser.add_argument("--no-anatomy", action="store_true", help="skip the statements-per-request step")
+    parser.add_argument("--bare-token-cache", action="store_true",
+                        help="the bare app memoizes token verification like the platform (bench/bare.py)")
     options = parser.parse_args(argv)
     if options.quick:
         options.runs, options.duration, options.warmup = 1, "3s", "1s"
@@ -380,7 +382,8 @@ def main(argv=None):
         fixture = json.loads((workdir / "fixture.json").read_text())
 
         # 2. the servers, and the platform's time to its first request
-        bare = Server("bare", [str(VENV_BIN / "python"), str(HERE / "bare.py"), "--port", str(options.port + 1)],
+        bare_argv = [str(VENV_BIN / "python"), str(HERE / "bare.py"), "--port", str(options.port + 1)]
+        bare = Server("bare", bare_argv + (["--token-cache"] if options.bare_token_cache else []),
                       options.port + 1, env, workdir / "bare.log", pidfile)
         servers.append(bare.start())
         bare.wait_ready()
@@ -579,12 +582,12 @@ def profile(load, platform, endpoint, duration, results):
     time.sleep(0.5)
     load.wrk(platform, endpoint, duration + 2)
     spy_process.wait(timeout=60)
-    summary = summarize_stacks(raw)
+    summary = summarize_stacks(raw, endpoint.name)
     (results / f"profile-{endpoint.name}.txt").write_text(summary)
     sys.stderr.write(summary)
 
 
-def summarize_stacks(path, top=30):
+def summarize_stacks(path, endpoint_name, top=30):
     """Inclusive and own sample shares per function, from py-spy's raw (collapsed) output."""
     import collections
     import re
@@ -608,7 +611,7 @@ def summarize_stacks(path, top=30):
         for frame in set(frames):
             inclusive[frame] += count
         own[frames[-1]] += count
-    out = [f"py-spy --gil: {total} samples of the platform's GIL holder under list_p1 load", "-- inclusive --"]
+    out = [f"py-spy --gil: {total} samples of the platform's GIL holder under {endpoint_name} load", "-- inclusive --"]
     out += [f"{100 * n / total:5.1f}%  {frame}" for frame, n in inclusive.most_common(top)]
     out += ["-- own --"] + [f"{100 * n / total:5.1f}%  {frame}" for frame, n in own.most_common(top)]
     return "\n".join(out) + "\n"
