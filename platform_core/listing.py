@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, Uuid, bindparam, func, or_, select
 
 from platform_core.db.counts import cached_total
+from platform_core.db.session import row_connection
 from platform_core.db.types import escape_like, has_tag
 from platform_core.errors import ValidationFailed
 
@@ -247,14 +248,14 @@ def _row_page(dbsession, reader, spec, params, page, page_size, include_deleted,
     if narrows:
         prepared, parameters = reader.prepared(dbsession, include_deleted=include_deleted)
         statement = narrowed(model, spec, params, prepared.statement, zone_name)
-        execute = dbsession.connection().execute
+        execute = row_connection(dbsession).execute
         total = execute(counted(statement), parameters).scalar_one()
         rows = execute(paged(statement), {**parameters, **limits}).all()
         return rows, {"page": page, "page_size": page_size, "total": total}
     ordering = params.get("ordering") or spec.default_ordering
     counting, parameters = reader.prepared(dbsession, "count", counted, include_deleted)
     paging, _ = reader.prepared(dbsession, ("page", ordering), paged, include_deleted)
-    connection = dbsession.connection()
+    connection = row_connection(dbsession)
 
     def count():
         return counting.rows(connection, parameters)[0][0]

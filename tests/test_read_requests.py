@@ -92,3 +92,16 @@ def test_head_is_a_read_request_too(live, isolation_levels):
     status, body = live.request("HEAD", "/api/locations", headers=caller.headers)
     assert (status, body) == (200, None)
     assert isolation_levels and set(isolation_levels) == {"AUTOCOMMIT"}
+
+
+def test_row_reads_give_their_connection_back_when_the_request_ends(live):
+    caller = live.factory.caller(role="admin")
+    live.commit()
+    status, created = live.request("POST", "/api/locations", {"name": "Quay"}, headers=caller.headers)
+    assert status == 201, created
+    pool = live.app.registry["db_read_engine"].pool
+    before = pool.checkedout()
+    for _ in range(3):
+        assert live.request("GET", "/api/locations", headers=caller.headers)[0] == 200
+        assert live.request("GET", f"/api/locations/{created['data']['id']}", headers=caller.headers)[0] == 200
+    assert pool.checkedout() == before

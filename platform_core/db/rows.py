@@ -10,7 +10,8 @@ The statements are Core, so the session's ORM hook does not see them: each
 takes its business and soft-delete criteria from
 :mod:`platform_core.db.tenancy` (:func:`business_in_context`, failing closed
 without a business, and :func:`business_criteria`). They run on the
-session's connection, inside whatever transaction the session has.
+session's connection, inside whatever transaction the session has, or for a
+read session on a connection of its own (:func:`~platform_core.db.session.row_connection`).
 
 Building a statement and computing its cache key cost more than running it,
 so the reader builds each shape of statement once (:meth:`RowReader.prepared`),
@@ -27,6 +28,7 @@ needs SQLAlchemy's conversions, so it keeps Core's execution.
 
 from sqlalchemy import bindparam, select
 
+from platform_core.db.session import row_connection
 from platform_core.db.tenancy import business_criteria, business_in_context
 
 #: Shapes of statements kept per reader (orderings are few; the cap bounds hostile variety).
@@ -68,7 +70,7 @@ class RowReader:
         business's (or is deleted)."""
         prepared, parameters = self.prepared(
             session, "one", lambda statement: statement.where(self._id == bindparam("object_id")), include_deleted)
-        rows = prepared.rows(session.connection(), {**parameters, "object_id": object_id})
+        rows = prepared.rows(row_connection(session), {**parameters, "object_id": object_id})
         return rows[0] if rows else None
 
     @staticmethod

@@ -12,6 +12,7 @@ that tries to is a programming error and fails loudly, it never autocommits.
 """
 
 from sqlalchemy import event
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import sessionmaker
 from zope.sqlalchemy.datamanager import ZopeTransactionEvents
 
@@ -21,6 +22,8 @@ from platform_core.db.tenancy import TenantSession
 #: Methods that never change data (RFC 9110 "safe" methods): their requests get a read session.
 READ_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
 READ_ONLY = "db.read_only"
+#: A read session's own connection for Core row reads (see :func:`row_connection`).
+READ_CONNECTION = "db.read_connection"
 #: The session's zope.sqlalchemy events object (how it joins the request's transaction).
 TRANSACTION_EVENTS = "db.transaction_events"
 #: The session events zope.sqlalchemy's ``register`` listens to.
@@ -66,8 +69,38 @@ def get_read_session(session_factory, request, autocommit_bind=None):
     info[READ_ONLY] = True
     extra = {"bind": autocommit_bind} if autocommit_bind is not None else {}
     session = session_factory(info=info, **extra)
-    request.add_finished_callback(lambda request: session.close())
+    request.add_finished_callback(lambda request: _close_read_session(session))
     return session
+
+
+def row_connection(session):
+    """The connection Core row reads (SELECTs only) of ``session`` run on.
+
+    A read session's ``connection()`` starts the Session's transaction
+    bookkeeping, and its ``close()`` unwinds it, only to lend out an
+    autocommit connection: about 0.04 ms of a 0.7 ms read request. A read
+    session's row reads use a connection of its bind instead, opened once
+    and closed with the session (a request that also runs ORM queries then
+    holds two connections of the read pool). In the test kit the bind is
+    the test's connection, used as it is. Any other session lends its own
+    (a write request's reads see its uncommitted writes).
+    """
+    if not session.info.get(READ_ONLY):
+        return session.connection()
+    connection = session.info.get(READ_CONNECTION)
+    if connection is None:
+        bind = session.bind
+        if isinstance(bind, Connection):
+            return bind
+        connection = session.info[READ_CONNECTION] = bind.connect()
+    return connection
+
+
+def _close_read_session(session):
+    connection = session.info.pop(READ_CONNECTION, None)
+    if connection is not None:
+        connection.close()
+    session.close()
 
 
 def _request_info(request):
