@@ -95,6 +95,8 @@ class PreparedRead:
     through Core, which raises it wrapped as usual and, for a lost
     connection, invalidates the pool and marks the error retryable
     (:mod:`platform_core.db.engine`). A read repeats without side effects.
+    (Inside a transaction — the test kit's — the failed statement has
+    aborted it, and Core's run reports that instead.)
     """
 
     def __init__(self, statement):
