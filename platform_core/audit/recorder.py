@@ -24,7 +24,7 @@ PENDING = "audit.pending"
 #: The audit rows' INSERT, built once (a statement built per flush computes its cache key each time).
 _INSERT_ENTRY = insert(AuditEntry.__table__)
 
-#: Recorded column keys by model class.
+#: Recorded columns by model class: (key, redacted) pairs.
 _RECORDED = {}
 
 #: Columns that are bookkeeping, not the change itself.
@@ -40,35 +40,40 @@ def _json_value(value):
 
 
 def _recorded_columns(obj):
-    """The keys of the columns an audit row records for ``obj``'s class (computed once per class)."""
+    """(key, redacted) of each column an audit row records for ``obj``'s class (computed once per class).
+
+    A model's ``SECRET_FIELDS`` are never recorded; its ``REDACTED_FIELDS``
+    appear only as changed.
+    """
     model = type(obj)
-    keys = _RECORDED.get(model)
-    if keys is None:
+    columns = _RECORDED.get(model)
+    if columns is None:
         secret = set(getattr(model, "SECRET_FIELDS", ()))
-        keys = _RECORDED[model] = tuple(
-            attr.key for attr in inspect(model).column_attrs if attr.key not in _BOOKKEEPING and attr.key not in secret)
-    return keys
+        redacted = set(getattr(model, "REDACTED_FIELDS", ()))
+        columns = _RECORDED[model] = tuple(
+            (attr.key, attr.key in redacted) for attr in inspect(model).column_attrs
+            if attr.key not in _BOOKKEEPING and attr.key not in secret)
+    return columns
 
 
-def _shown(obj, key, value):
-    """The value as recorded; a model's ``REDACTED_FIELDS`` appear only as changed."""
-    return "[redacted]" if key in getattr(type(obj), "REDACTED_FIELDS", ()) else _json_value(value)
+def _shown(value, redacted):
+    return "[redacted]" if redacted else _json_value(value)
 
 
 def _created_changes(obj):
-    return {key: [None, _shown(obj, key, getattr(obj, key))] for key in _recorded_columns(obj)}
+    return {key: [None, _shown(getattr(obj, key), redacted)] for key, redacted in _recorded_columns(obj)}
 
 
 def _updated_changes(obj):
     state = inspect(obj)
     changes = {}
-    for key in _recorded_columns(obj):
+    for key, redacted in _recorded_columns(obj):
         history = state.attrs[key].history
         if history.has_changes():
             old = history.deleted[0] if history.deleted else None
             new = history.added[0] if history.added else None
             if old != new:
-                changes[key] = [_shown(obj, key, old), _shown(obj, key, new)]
+                changes[key] = [_shown(old, redacted), _shown(new, redacted)]
     return changes
 
 
