@@ -21,8 +21,7 @@ def build_read_engine(settings, engine, prefix="sqlalchemy."):
     """
     if engine.dialect.name == "sqlite":
         return engine.execution_options(isolation_level="AUTOCOMMIT")
-    options = {key: value for key, value in settings.items() if key.startswith(prefix)}
-    options.setdefault(prefix + "pool_recycle", 1800)
+    options = _engine_options(settings, prefix)
     options[prefix + "isolation_level"] = "AUTOCOMMIT"
     options[prefix + "pool_reset_on_return"] = None
     read_engine = engine_from_config(options, prefix=prefix, future=True)
@@ -53,12 +52,7 @@ def build_engine(settings, prefix="sqlalchemy."):
     :func:`_retry_on_disconnect` marks retryable, so pyramid_retry replays
     the request on a fresh connection (nothing of it was committed).
     """
-    options = {key: value for key, value in settings.items() if key.startswith(prefix)}
-    url = options.get(prefix + "url", "")
-    if url.startswith("sqlite"):
-        options.setdefault(prefix + "connect_args", {"check_same_thread": False})
-    else:
-        options.setdefault(prefix + "pool_recycle", 1800)
+    options = _engine_options(settings, prefix)
     engine = engine_from_config(options, prefix=prefix, future=True)
     event.listen(engine, "handle_error", _retry_on_disconnect)
     if engine.dialect.name == "sqlite":
@@ -66,6 +60,16 @@ def build_engine(settings, prefix="sqlalchemy."):
             Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
         _configure_sqlite(engine)
     return engine
+
+
+def _engine_options(settings, prefix):
+    """The ``prefix`` settings, with SQLite shared across threads or server connections recycled."""
+    options = {key: value for key, value in settings.items() if key.startswith(prefix)}
+    if options.get(prefix + "url", "").startswith("sqlite"):
+        options.setdefault(prefix + "connect_args", {"check_same_thread": False})
+    else:
+        options.setdefault(prefix + "pool_recycle", 1800)
+    return options
 
 
 def _retry_on_disconnect(context):

@@ -112,12 +112,12 @@ class PreparedRead:
     def rows(self, connection, parameters):
         """The statement's rows on ``connection`` (a SQLAlchemy Connection), as tuples."""
         driver = self._driver
-        if driver is False:
-            return connection.execute(self.statement, parameters).all()
         if driver is None:
-            driver = self._plan(connection)
+            driver = self._plan(connection.dialect)
             if driver is False:
-                return connection.execute(self.statement, parameters).all()
+                self._driver = False
+        if driver is False:
+            return self._through_core(connection, parameters)
         sql, compiled = driver
         values = compiled.construct_params(parameters)
         dispatch = connection.dispatch
@@ -128,26 +128,26 @@ class PreparedRead:
             cursor.execute(sql, values)
             if self._driver is None:
                 self._driver = driver if self._converts_nothing(connection.dialect, cursor) else False
-                if self._driver is False:
-                    return connection.execute(self.statement, parameters).all()
+            if self._driver is False:
+                return self._through_core(connection, parameters)
             rows = cursor.fetchall()
             if dispatch.after_cursor_execute:
                 dispatch.after_cursor_execute(connection, cursor, sql, values, None, False)
         except connection.dialect.loaded_dbapi.Error:
-            return connection.execute(self.statement, parameters).all()
+            return self._through_core(connection, parameters)
         finally:
             cursor.close()
         return rows
 
-    def _plan(self, connection):
-        """(sql, compiled) when the driver may run the statement as compiled, else False (for good)."""
-        dialect = connection.dialect
+    def _through_core(self, connection, parameters):
+        return connection.execute(self.statement, parameters).all()
+
+    def _plan(self, dialect):
+        """(sql, compiled) when the driver may run the statement as SQLAlchemy compiled it, else False."""
         if dialect.paramstyle != "pyformat":
-            self._driver = False
             return False
         compiled = self.statement.compile(dialect=dialect)
         if any(bind.type.dialect_impl(dialect).bind_processor(dialect) for bind in compiled.binds.values()):
-            self._driver = False
             return False
         return str(compiled), compiled
 

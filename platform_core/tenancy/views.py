@@ -1,13 +1,11 @@
 """Businesses and their members, under ``/api/businesses``."""
 
-import uuid
-
 from pyramid.decorator import reify
 from sqlalchemy import select
 
 from platform_core.auth.policy import AUTHENTICATED
 from platform_core.envelope import created, deleted, ok, paginated, updated
-from platform_core.errors import NotFound
+from platform_core.lookup import no_such, path_uuid
 from platform_core.openapi import api_doc
 from platform_core.rest import api_service
 from platform_core.tenancy import schemas
@@ -32,13 +30,10 @@ class BusinessContext:
     @reify
     def membership(self):
         identity = self.request.platform_identity
-        try:
-            business_id = uuid.UUID(self.request.matchdict["business_id"])
-        except ValueError:
-            raise NotFound("No such business") from None
+        business_id = path_uuid(self.request, "business", "business_id")
         membership = identity and find_membership(self.request, identity.user_id, business_id)
         if not membership:
-            raise NotFound("No such business")
+            raise no_such("business")
         return membership
 
     @property

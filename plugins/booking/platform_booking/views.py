@@ -14,10 +14,10 @@ from platform_booking.schedule import local_to_utc
 from platform_booking.services import TRANSITIONS, Bookings
 from platform_clients.api import Client
 from platform_core.envelope import created, deleted, ok
-from platform_core.errors import NotFound, PermissionDenied, ValidationFailed
+from platform_core.errors import PermissionDenied, ValidationFailed
 from platform_core.listing import ListSpec
 from platform_core.locations.models import Location
-from platform_core.lookup import get_or_404, path_uuid
+from platform_core.lookup import get_or_404, no_such, path_uuid
 from platform_core.openapi import api_doc
 from platform_core.resources import StandardResource
 from platform_core.rest import api_service
@@ -207,7 +207,7 @@ def remove_exception(request):
     resource = _resource(request)
     exception = request.dbsession.get(ResourceException, path_uuid(request, "exception", "exception_id"))
     if exception is None or exception.resource_id != resource.id:
-        raise NotFound("No such exception")
+        raise no_such("exception")
     exception.is_deleted = True
     exception.deleted_at = request.clock.now()
     request.dbsession.flush()
