@@ -25,11 +25,26 @@ class ResourceEvent(BusinessEvent):
 
     def __init__(self, request, obj, actor_id):
         super().__init__(request, obj.business_id, actor_id)
-        self.obj = obj
+        self.model, self.object_id, self._obj = type(obj), obj.id, obj
+
+    @classmethod
+    def of_row(cls, request, model, row, actor_id):
+        """The event of a row written without an ORM object (a direct insert): ``obj`` is loaded on first use,
+        in the same transaction, so a create no subscriber looks at costs no query."""
+        event = cls.__new__(cls)
+        BusinessEvent.__init__(event, request, row["business_id"], actor_id)
+        event.model, event.object_id, event._obj = model, row["id"], None
+        return event
+
+    @property
+    def obj(self):
+        if self._obj is None:
+            self._obj = self.request.dbsession.get(self.model, self.object_id)
+        return self._obj
 
     @property
     def resource_type(self):
-        return self.obj.__tablename__
+        return self.model.__tablename__
 
 
 class ResourceCreated(ResourceEvent):

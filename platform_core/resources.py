@@ -28,6 +28,7 @@ import colander
 from sqlalchemy.exc import IntegrityError
 
 from platform_core.db.errors import conflict_from
+from platform_core.db.inserts import DirectInsert
 from platform_core.db.rows import RowReader
 from platform_core.db.mixins import TenantScoped, utcnow
 from platform_core.events import ResourceCreated, ResourceDeleted, ResourceRestored, ResourceUpdated
@@ -124,8 +125,18 @@ class StandardResource:
         return paginated([self.serialize(row) for row in rows], **page)
 
     def create(self):
-        values = self.prepare(self.request.validated["body"])
+        values = self.initial(self.prepare(self.request.validated["body"]))
         self.check_references(values)
+        writer = self.direct_insert()
+        if writer is not None and writer.usable_by(self.db):
+            try:
+                row = writer(self.db, values)
+            except IntegrityError as exc:
+                raise conflict_from(exc) from None
+            user_id = self.request.identity.user_id
+            self.request.registry.notify(ResourceCreated.of_row(self.request, self.model, row, user_id))
+            data = {name: row.get(name) for name in self.serialized_fields()}
+            return created(self.request, data, f"{self.title} created")
         obj = self.model()
         self.apply(obj, values)
         self.db.add(obj)
@@ -191,6 +202,10 @@ class StandardResource:
         """Fill derived or defaulted values before create and update (override to use)."""
         return values
 
+    def initial(self, values):
+        """Fill the values only a new object gets, such as a starting figure derived from others (override to use)."""
+        return values
+
     def apply(self, obj, values):
         """Write validated ``values`` onto ``obj`` (override to stamp derived fields on change)."""
         for name, value in values.items():
@@ -250,6 +265,22 @@ class StandardResource:
             fields = cls.serialized_fields()
             cls._row_reader = RowReader(cls.model, fields) if plain and RowReader.readable(cls.model, fields) else None
         return cls._row_reader
+
+    @classmethod
+    def direct_insert(cls):
+        """A :class:`~platform_core.db.inserts.DirectInsert` for create, or None when it needs the ORM object.
+
+        A resource whose values are all columns, written as they are (no
+        :meth:`apply` or :meth:`serialize` of its own, no unmapped fields),
+        creates with one ``INSERT`` and the duties of a flush done directly;
+        the rest, or a model with listeners of its own, go through the flush.
+        """
+        if "_direct_insert" not in cls.__dict__:
+            plain = cls.apply is StandardResource.apply and cls.serialize is StandardResource.serialize
+            writer = DirectInsert.of(cls.model) if plain and not cls.unmapped_fields else None
+            names = {node.name for node in cls.schema.children} | set(cls.serialized_fields())
+            cls._direct_insert = writer if writer is not None and names <= writer.columns else None
+        return cls._direct_insert
 
     def serialize(self, obj):
         return {name: getattr(obj, name) for name in self.serialized_fields()}

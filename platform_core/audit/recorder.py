@@ -2,10 +2,13 @@
 
 The rows are written by the same flush as the change, so a change without
 its audit row cannot commit, and a rolled-back change leaves no audit row.
-What changed is read before the flush (the attributes' history is gone
-after it); the rows are inserted after it with one Core ``INSERT`` on the
-flush's connection: an audit row is never read back as an object, and
-sending it through the unit of work cost as much as the change itself.
+What an update changed is read before the flush (the attributes' history
+is gone after it), what a create wrote after it (the columns' defaults are
+filled by then); the rows are inserted after the flush with one Core
+``INSERT`` on its connection: an audit row is never read back as an object,
+and sending it through the unit of work cost as much as the change itself.
+A direct insert (:mod:`platform_core.db.inserts`) records its row with
+:func:`record_inserted_row`, the same row a flush would have written.
 """
 
 import datetime
@@ -15,6 +18,7 @@ import uuid
 from sqlalchemy import event, insert, inspect
 
 from platform_core.audit.models import AuditEntry
+from platform_core.db.flush_duties import performed_by_direct_inserts
 from platform_core.db.mixins import Audited, TenantScoped, utcnow
 from platform_core.db.tenancy import TenantSession, acting_user
 
@@ -39,13 +43,12 @@ def _json_value(value):
     return value
 
 
-def _recorded_columns(obj):
-    """(key, redacted) of each column an audit row records for ``obj``'s class (computed once per class).
+def _recorded_columns(model):
+    """(key, redacted) of each column an audit row records for ``model`` (computed once per class).
 
     A model's ``SECRET_FIELDS`` are never recorded; its ``REDACTED_FIELDS``
     appear only as changed.
     """
-    model = type(obj)
     columns = _RECORDED.get(model)
     if columns is None:
         secret = set(getattr(model, "SECRET_FIELDS", ()))
@@ -60,14 +63,15 @@ def _shown(value, redacted):
     return "[redacted]" if redacted else _json_value(value)
 
 
-def _created_changes(obj):
-    return {key: [None, _shown(getattr(obj, key), redacted)] for key, redacted in _recorded_columns(obj)}
+def _created_changes(model, value_of):
+    """The changes of a created row: ``value_of(key)`` of each recorded column of ``model``."""
+    return {key: [None, _shown(value_of(key), redacted)] for key, redacted in _recorded_columns(model)}
 
 
 def _updated_changes(obj):
     state = inspect(obj)
     changes = {}
-    for key, redacted in _recorded_columns(obj):
+    for key, redacted in _recorded_columns(type(obj)):
         history = state.attrs[key].history
         if history.has_changes():
             old = history.deleted[0] if history.deleted else None
@@ -92,7 +96,22 @@ def _action_for(changes):
     return "update"
 
 
+def _entry(business_id, actor_id, action, resource_type, resource_id, changes):
+    """The values of one ``audit_log`` row."""
+    return {"business_id": business_id, "actor_id": actor_id, "action": action, "resource_type": resource_type,
+            "resource_id": str(resource_id), "changes": changes}
+
+
+def record_inserted_row(connection, model, row):
+    """Insert the audit row of ``row``, a row of ``model`` written without a flush (``row`` holds every
+    column's inserted value, ``created_by`` the actor), on ``connection``, in the same transaction."""
+    changes = _created_changes(model, row.get)
+    connection.execute(_INSERT_ENTRY, _entry(row["business_id"], row["created_by"], "create", model.__tablename__,
+                                             row["id"], changes))
+
+
 @event.listens_for(TenantSession, "before_flush")
+@performed_by_direct_inserts()
 def _record(session, flush_context, instances):
     user_id = acting_user(session)
     entries = []
@@ -102,7 +121,7 @@ def _record(session, flush_context, instances):
             obj.updated_by = obj.updated_by or user_id
             if obj.id is None:
                 obj.id = uuid.uuid4()
-            entries.append((obj, "create", _created_changes(obj)))
+            entries.append((obj, "create", None))
     for obj in list(session.dirty):
         if isinstance(obj, Audited) and session.is_modified(obj, include_collections=False):
             changes = _updated_changes(obj)
@@ -111,20 +130,24 @@ def _record(session, flush_context, instances):
             obj.updated_by = user_id or obj.updated_by
             obj.updated_at = utcnow()
             entries.append((obj, _action_for(changes), changes))
-    rows = [
-        {"business_id": obj.business_id, "actor_id": user_id, "action": action, "resource_type": obj.__tablename__,
-         "resource_id": str(obj.id), "changes": changes}
-        for obj, action, changes in entries
+    # Assigned even when empty: rows of an earlier flush that failed are never inserted by this one.
+    session.info[PENDING] = [
+        (obj, action, changes) for obj, action, changes in entries
         if isinstance(obj, TenantScoped) and obj.business_id is not None
     ]
-    # Assigned even when empty: rows of an earlier flush that failed are never inserted by this one.
-    session.info[PENDING] = rows
 
 
 @event.listens_for(TenantSession, "after_flush")
+@performed_by_direct_inserts()
 def _insert(session, flush_context):
-    rows = session.info.pop(PENDING, None)
-    if rows:
+    entries = session.info.pop(PENDING, None)
+    if entries:
+        user_id = acting_user(session)
+        rows = [
+            _entry(obj.business_id, user_id, action, obj.__tablename__, obj.id,
+                   changes if changes is not None else _created_changes(type(obj), obj.__dict__.get))
+            for obj, action, changes in entries
+        ]
         # The rows' businesses are their objects', which the tenancy guard checked before the flush.
         # One row (the usual change) as a single execution: a list is an executemany.
         session.connection().execute(_INSERT_ENTRY, rows[0] if len(rows) == 1 else rows)

@@ -9,6 +9,7 @@ from sqlalchemy import event, select
 
 from platform_core.auth.models import User
 from platform_core.db.cache import forget_after_commit
+from platform_core.db.flush_duties import performed_by_direct_inserts
 from platform_core.db.tenancy import TenantSession
 from platform_core.prefetch import remembered
 
@@ -38,6 +39,7 @@ def _parse_state(value):
 
 
 @event.listens_for(TenantSession, "after_flush")
+@performed_by_direct_inserts(User)
 def _forget_changed_users(session, flush_context):
     changed = [obj.id for obj in (*session.dirty, *session.deleted) if isinstance(obj, User)]
     if changed:

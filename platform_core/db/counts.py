@@ -10,6 +10,7 @@ commit is stored under the old version and never served after it.
 from sqlalchemy import event, inspect
 
 from platform_core.db.cache import REDIS, after_commit
+from platform_core.db.flush_duties import performed_by_direct_inserts
 from platform_core.db.mixins import SoftDeletable, TenantScoped
 from platform_core.db.tenancy import BUSINESS, TenantSession
 from platform_core.redis_client import run_script
@@ -47,7 +48,13 @@ def _changes_membership(obj):
     return inspect(obj).attrs.is_deleted.history.has_changes()
 
 
+def rows_changed(session, *touched):
+    """Bump the count versions of ``touched`` ``(table, business_id)`` pairs once the session commits."""
+    after_commit(session, _bump, *touched)
+
+
 @event.listens_for(TenantSession, "after_flush")
+@performed_by_direct_inserts()
 def _collect(session, flush_context):
     touched = {
         (obj.__tablename__, obj.business_id)
@@ -55,7 +62,7 @@ def _collect(session, flush_context):
         if isinstance(obj, TenantScoped)
     }
     if touched:
-        after_commit(session, _bump, *touched)
+        rows_changed(session, *touched)
 
 
 def _bump(redis, touched):

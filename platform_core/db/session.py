@@ -17,6 +17,7 @@ from sqlalchemy.orm import sessionmaker
 from zope.sqlalchemy.datamanager import ZopeTransactionEvents
 
 from platform_core.db.cache import REDIS
+from platform_core.db.flush_duties import performed_by_direct_inserts
 from platform_core.db.tenancy import TenantSession
 
 #: Methods that never change data (RFC 9110 "safe" methods): their requests get a read session.
@@ -110,16 +111,33 @@ def _request_info(request):
     return info
 
 
-@event.listens_for(TenantSession, "before_flush")
-def _refuse_flush(session, flush_context, instances):
+def refuse_if_read_only(session):
+    """Raise :class:`ReadOnlySessionError` if ``session`` is a read session: about to write, it must not."""
     if session.info.get(READ_ONLY):
         raise ReadOnlySessionError("a read request (GET, HEAD, OPTIONS) cannot write")
 
 
+def mark_written(session):
+    """Tell the request's transaction that ``session`` wrote outside a flush, so that it commits.
+
+    zope.sqlalchemy learns of writes from flushes and ORM statements; a
+    direct insert (:mod:`platform_core.db.inserts`) is neither.
+    """
+    events = session.info.get(TRANSACTION_EVENTS)
+    if events is not None:
+        events.mark_changed(session)
+
+
+@event.listens_for(TenantSession, "before_flush")
+@performed_by_direct_inserts()
+def _refuse_flush(session, flush_context, instances):
+    refuse_if_read_only(session)
+
+
 @event.listens_for(TenantSession, "do_orm_execute")
 def _refuse_bulk_writes(state):
-    if state.session.info.get(READ_ONLY) and (state.is_insert or state.is_update or state.is_delete):
-        raise ReadOnlySessionError("a read request (GET, HEAD, OPTIONS) cannot write")
+    if state.is_insert or state.is_update or state.is_delete:
+        refuse_if_read_only(state.session)
 
 
 def _forward(name):
@@ -134,4 +152,5 @@ def _forward(name):
 
 
 for _name in _ZOPE_EVENTS:
-    event.listen(TenantSession, _name, _forward(_name))
+    # A direct insert tells the transaction itself (mark_written), as the forwarded after_flush would.
+    event.listen(TenantSession, _name, performed_by_direct_inserts()(_forward(_name)))

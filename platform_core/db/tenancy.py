@@ -27,6 +27,7 @@ from sqlalchemy import Table, bindparam, event, false
 from sqlalchemy.sql.visitors import iterate
 from sqlalchemy.orm import Session, with_loader_criteria
 
+from platform_core.db.flush_duties import performed_by_direct_inserts
 from platform_core.db.mixins import SoftDeletable, TenantScoped
 
 BUSINESS = "tenancy.business_id"
@@ -150,6 +151,7 @@ def _add_tenant_criteria(state):
 
 
 @event.listens_for(TenantSession, "before_flush")
+@performed_by_direct_inserts()
 def _guard_tenant_writes(session, flush_context, instances):
     if session.info.get(UNSCOPED):
         return

@@ -10,6 +10,7 @@ import orjson
 from sqlalchemy import event, select
 
 from platform_core.db.cache import forget_after_commit
+from platform_core.db.flush_duties import performed_by_direct_inserts
 from platform_core.db.tenancy import TenantSession
 from platform_core.prefetch import remembered
 from platform_core.tenancy.models import Membership
@@ -38,6 +39,7 @@ def _parse_roles(value):
 
 
 @event.listens_for(TenantSession, "after_flush")
+@performed_by_direct_inserts(Membership)
 def _forget_changed_memberships(session, flush_context):
     changed = {obj.user_id for obj in (*session.new, *session.dirty, *session.deleted) if isinstance(obj, Membership)}
     if changed:

@@ -14,10 +14,9 @@ EXPORT_COLUMNS = ("id", "name", "sku", "barcode", "category", "unit", "cost_pric
                   "average_cost", "created_at")
 
 
-def start_average_cost(product):
+def opening_average_cost(cost_price):
     """A new product is valued at its cost price until its first receipt sets a real average."""
-    if product.average_cost is None:
-        product.average_cost = Decimal(product.cost_price or 0).quantize(Decimal("0.0001"))
+    return Decimal(cost_price or 0).quantize(Decimal("0.0001"))
 
 
 def validate_import(db, rows):

@@ -42,9 +42,9 @@ class ProductResource(StandardResource):
     title = "Product"
     tags = TAGS
 
-    def apply(self, obj, values):
-        super().apply(obj, values)
-        catalogue.start_average_cost(obj)
+    def initial(self, values):
+        values["average_cost"] = catalogue.opening_average_cost(values.get("cost_price"))
+        return values
 
 
 class SupplierResource(StandardResource):
@@ -93,7 +93,7 @@ def import_view(request):
     resource = ProductResource(request)
     for value in values:
         product = Product()
-        resource.apply(product, value)
+        resource.apply(product, resource.initial(value))
         request.dbsession.add(product)
     resource.flush()
     return created(request, {"imported": len(values)}, f"{len(values)} products imported")

@@ -1,0 +1,50 @@
+"""Which session flush listeners a direct insert does the work of, so that none is skipped unknowingly.
+
+The guarantees of a write — the business stamp, the audit row, the count
+version, the forgotten cache keys — live in listeners of
+:class:`~platform_core.db.tenancy.TenantSession`'s flush. A direct insert
+(:mod:`platform_core.db.inserts`) writes a row without a flush, so it must
+do each of those duties itself. Every flush listener of the core says here
+that a direct insert performs it, naming the models for which it does not
+(a listener that forgets cached memberships concerns ``Membership`` rows,
+which are never inserted directly). A model is inserted directly only when
+every flush listener of the session class is accounted for this way: a
+plugin that adds a flush listener of its own sends its models back through
+the flush, where its listener runs.
+"""
+
+from sqlalchemy import inspect
+
+#: Flush listener -> the model classes for which a direct insert does NOT do its work.
+_PERFORMED = {}
+#: The session events of a flush.
+_FLUSH_EVENTS = ("before_flush", "after_flush", "after_flush_postexec")
+#: Mapper events that would fire for an ORM insert of the model.
+_INSERT_EVENTS = ("before_insert", "after_insert")
+
+
+def performed_by_direct_inserts(*except_for):
+    """Decorator of a flush listener: direct inserts do its work for every model but ``except_for``."""
+
+    def mark(listener):
+        _PERFORMED[listener] = except_for
+        return listener
+
+    return mark
+
+
+def unperformed_listeners(session, model):
+    """The listeners a direct insert of ``model`` by ``session`` would skip (none: it may insert directly).
+
+    The session's flush listeners (its class's and its own) not accounted for,
+    and any ``before_insert``/``after_insert`` listener of the model's mapper.
+    """
+    skipped = [
+        listener
+        for name in _FLUSH_EVENTS
+        for listener in getattr(session.dispatch, name)
+        if listener not in _PERFORMED or issubclass(model, _PERFORMED[listener])
+    ]
+    mapper = inspect(model)
+    skipped += [listener for name in _INSERT_EVENTS for listener in getattr(mapper.dispatch, name)]
+    return skipped

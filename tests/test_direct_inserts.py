@@ -1,0 +1,160 @@
+"""Creates written with one Core INSERT (platform_core.db.inserts) keep every guarantee of the flush."""
+
+import uuid
+from datetime import datetime
+
+import pytest
+from sqlalchemy import String, event, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
+
+from platform_core.audit.models import AuditEntry
+from platform_core.db.flush_duties import unperformed_listeners
+from platform_core.db.inserts import DirectInsert
+from platform_core.db.mixins import TenantModel
+from platform_core.db.session import READ_ONLY, ReadOnlySessionError
+from platform_core.db.tenancy import BUSINESS, UNSCOPED, TenancyError, TenantSession
+from platform_core.errors import Conflict
+from platform_core.events import ResourceCreated
+from platform_core.locations.models import Location
+from platform_core.locations import LocationResource
+from platform_core.tenancy.models import Membership
+
+
+@pytest.fixture
+def admin(factory):
+    return factory.caller(role="admin", business=factory.business(timezone="Europe/Lisbon"))
+
+
+def create(testapp, caller, status=201, **fields):
+    body = {"name": "Downtown", **fields}
+    return testapp.post_json("/api/locations", body, headers=caller.headers, status=status).json
+
+
+def test_locations_are_created_directly(dbsession):
+    writer = LocationResource.direct_insert()
+    assert writer is not None and writer.usable_by(dbsession)
+
+
+def test_direct_create_stamps_the_row_and_audits_every_inserted_value(testapp, admin, dbsession):
+    created = create(testapp, admin)["data"]
+    row = dbsession.get(Location, uuid.UUID(created["id"]))
+    assert row.business_id == admin.business.id and row.created_by == admin.user.id == row.updated_by
+    assert row.timezone == "Europe/Lisbon" and row.phone == "" and row.is_deleted is False
+    assert created["phone"] == "" and created["created_at"].endswith("+00:00")
+    assert datetime.fromisoformat(created["created_at"]).replace(tzinfo=None) == row.created_at.replace(tzinfo=None)
+    entry = dbsession.scalars(select(AuditEntry).where(AuditEntry.resource_id == created["id"])).one()
+    assert (entry.business_id, entry.actor_id, entry.action) == (admin.business.id, admin.user.id, "create")
+    # The inserted values, defaults included; bookkeeping columns are not "the change".
+    assert entry.changes["name"] == [None, "Downtown"] and entry.changes["phone"] == [None, ""]
+    assert entry.changes["is_deleted"] == [None, False] and "created_at" not in entry.changes
+
+
+def test_list_total_counts_a_direct_create_at_once(testapp, admin):
+    create(testapp, admin)
+    assert testapp.get("/api/locations", headers=admin.headers).json["meta"]["pagination"]["total"] == 1
+    create(testapp, admin, name="Uptown")
+    assert testapp.get("/api/locations", headers=admin.headers).json["meta"]["pagination"]["total"] == 2
+
+
+def test_duplicate_is_a_conflict_and_leaves_no_audit_row(testapp, admin, dbsession):
+    create(testapp, admin)
+    response = create(testapp, admin, status=409)
+    assert response["code"] == "conflict" and response["errors"] == {"name": ["Already taken"]}
+    assert len(dbsession.scalars(select(AuditEntry).where(AuditEntry.resource_type == "locations")).all()) == 1
+
+
+@pytest.fixture
+def created_events(app):
+    """ResourceCreated events seen by a subscriber; one for a location named "Refused" raises 409."""
+    seen = []
+
+    def subscriber(event):
+        seen.append((event.resource_type, event.business_id, event.obj.name, event.obj.created_by))
+        if event.obj.name == "Refused":
+            raise Conflict("Refused by a subscriber")
+
+    app.registry.registerHandler(subscriber, (ResourceCreated,))
+    yield seen
+    app.registry.unregisterHandler(subscriber, (ResourceCreated,))
+
+
+def test_subscribers_see_the_created_object(testapp, admin, created_events):
+    create(testapp, admin)
+    assert created_events == [("locations", admin.business.id, "Downtown", admin.user.id)]
+
+
+def test_a_failing_subscriber_undoes_the_row_and_its_audit_row(testapp, admin, dbsession, created_events):
+    create(testapp, admin, name="Refused", status=409)
+    assert dbsession.scalar(select(Location).where(Location.name == "Refused")) is None
+    assert dbsession.scalars(select(AuditEntry).where(AuditEntry.resource_type == "locations")).all() == []
+
+
+def test_an_unaccounted_flush_listener_sends_creates_through_the_flush(testapp, admin, dbsession):
+    flushed = []
+
+    def listener(session, flush_context, instances):
+        flushed.extend(obj.name for obj in session.new if isinstance(obj, Location))
+
+    event.listen(TenantSession, "before_flush", listener)
+    try:
+        assert listener in unperformed_listeners(dbsession, Location)
+        assert not LocationResource.direct_insert().usable_by(dbsession)
+        create(testapp, admin)
+    finally:
+        event.remove(TenantSession, "before_flush", listener)
+    assert flushed == ["Downtown"]
+    assert dbsession.scalar(select(Location.business_id).where(Location.name == "Downtown")) == admin.business.id
+
+
+def test_listeners_that_concern_a_model_keep_it_out_of_direct_inserts(dbsession):
+    assert unperformed_listeners(dbsession, Membership)  # the roles cache is forgotten by a flush listener
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class _ServerDefault(TenantModel, _Base):
+    __tablename__ = "direct_insert_server_default"
+    code: Mapped[str] = mapped_column(String(10), server_default="x")
+
+
+class _Validated(TenantModel, _Base):
+    __tablename__ = "direct_insert_validated"
+    code: Mapped[str] = mapped_column(String(10))
+
+    @validates("code")
+    def _upper(self, key, value):
+        return value.upper()
+
+
+class _Plain(TenantModel, _Base):
+    __tablename__ = "direct_insert_plain"
+    code: Mapped[str] = mapped_column(String(10), default="x")
+
+
+def test_models_with_write_logic_of_their_own_are_never_inserted_directly(dbsession):
+    assert DirectInsert.of(_ServerDefault) is None and DirectInsert.of(_Validated) is None
+    assert DirectInsert.of(_Plain) is not None and DirectInsert.of(_Plain).usable_by(dbsession)
+
+    def before_insert(mapper, connection, target):
+        pass
+
+    event.listen(_Plain, "before_insert", before_insert)
+    try:
+        assert not DirectInsert.of(_Plain).usable_by(dbsession)
+    finally:
+        event.remove(_Plain, "before_insert", before_insert)
+
+
+def test_direct_insert_fails_closed_without_a_business_and_on_a_read_session(dbsession, factory):
+    writer = DirectInsert.of(Location)
+    dbsession.info[UNSCOPED] = False
+    with pytest.raises(TenancyError):
+        writer(dbsession, {"name": "Nowhere", "timezone": "UTC"})
+    dbsession.info[BUSINESS] = factory.business().id
+    dbsession.info[READ_ONLY] = True
+    with pytest.raises(ReadOnlySessionError):
+        writer(dbsession, {"name": "Nowhere", "timezone": "UTC"})
+    dbsession.info.pop(READ_ONLY)
+    assert dbsession.scalar(select(Location).where(Location.name == "Nowhere")) is None
