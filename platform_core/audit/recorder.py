@@ -18,6 +18,7 @@ import uuid
 from sqlalchemy import event, insert, inspect
 
 from platform_core.audit.models import AuditEntry
+from platform_core.db.driver import RowWriter
 from platform_core.db.flush_duties import performed_by_direct_inserts
 from platform_core.db.mixins import Audited, TenantScoped, utcnow
 from platform_core.db.tenancy import TenantSession, acting_user
@@ -27,6 +28,8 @@ PENDING = "audit.pending"
 
 #: The audit rows' INSERT, built once (a statement built per flush computes its cache key each time).
 _INSERT_ENTRY = insert(AuditEntry.__table__)
+#: One audit row (the usual change) on the driver's cursor where it may.
+_ENTRY_WRITER = RowWriter(AuditEntry.__table__)
 
 #: Recorded columns by model class: (key, redacted) pairs.
 _RECORDED = {}
@@ -106,8 +109,8 @@ def record_inserted_row(connection, model, row):
     """Insert the audit row of ``row``, a row of ``model`` written without a flush (``row`` holds every
     column's inserted value, ``created_by`` the actor), on ``connection``, in the same transaction."""
     changes = _created_changes(model, row.get)
-    connection.execute(_INSERT_ENTRY, _entry(row["business_id"], row["created_by"], "create", model.__tablename__,
-                                             row["id"], changes))
+    _ENTRY_WRITER.insert(connection, _entry(row["business_id"], row["created_by"], "create", model.__tablename__,
+                                            row["id"], changes))
 
 
 @event.listens_for(TenantSession, "before_flush")
@@ -149,6 +152,8 @@ def _insert(session, flush_context):
             for obj, action, changes in entries
         ]
         # The rows' businesses are their objects', which the tenancy guard checked before the flush.
-        # One row (the usual change) as a single execution: a list is an executemany.
-        session.connection().execute(_INSERT_ENTRY, rows[0] if len(rows) == 1 else rows)
+        if len(rows) == 1:
+            _ENTRY_WRITER.insert(session.connection(), rows[0])
+        else:
+            session.connection().execute(_INSERT_ENTRY, rows)
 

@@ -22,10 +22,11 @@ create's CPU; docs/performance.md).
 
 import uuid
 
-from sqlalchemy import inspect, insert
+from sqlalchemy import inspect
 
 from platform_core.audit.recorder import record_inserted_row
 from platform_core.db.counts import rows_changed
+from platform_core.db.driver import RowWriter
 from platform_core.db.flush_duties import unperformed_listeners
 from platform_core.db.mixins import Audited, TenantScoped, UUIDPrimaryKey
 from platform_core.db.session import mark_written, refuse_if_read_only
@@ -40,7 +41,7 @@ class DirectInsert:
 
     def __init__(self, model):
         self.model = model
-        self.statement = insert(model.__table__)
+        self.writer = RowWriter(model.__table__)
         #: The attribute names a row's values may have (each one a column of the same key).
         self.columns = frozenset(prop.key for prop in inspect(model).column_attrs)
 
@@ -64,10 +65,9 @@ class DirectInsert:
             raise TenancyError(f"new {self.model.__name__} with no business in context")
         user_id = acting_user(session)
         connection = session.connection()
-        result = connection.execute(self.statement, {
+        row = self.writer.insert(connection, {
             **values, "id": uuid.uuid4(), "business_id": business_id, "created_by": user_id, "updated_by": user_id,
         })
-        row = result.last_inserted_params()
         record_inserted_row(connection, self.model, row)
         rows_changed(session, (self.model.__tablename__, business_id))
         mark_written(session)

@@ -28,6 +28,7 @@ needs SQLAlchemy's conversions, so it keeps Core's execution.
 
 from sqlalchemy import bindparam, select
 
+from platform_core.db.driver import run_on_cursor
 from platform_core.db.session import row_connection
 from platform_core.db.tenancy import business_criteria, business_in_context
 
@@ -120,19 +121,13 @@ class PreparedRead:
             return self._through_core(connection, parameters)
         sql, compiled = driver
         values = compiled.construct_params(parameters)
-        dispatch = connection.dispatch
         cursor = connection.connection.cursor()
         try:
-            if dispatch.before_cursor_execute:
-                dispatch.before_cursor_execute(connection, cursor, sql, values, None, False)
-            cursor.execute(sql, values)
+            rows = run_on_cursor(connection, cursor, sql, values, fetch=True)
             if self._driver is None:
                 self._driver = driver if self._converts_nothing(connection.dialect, cursor) else False
             if self._driver is False:
                 return self._through_core(connection, parameters)
-            rows = cursor.fetchall()
-            if dispatch.after_cursor_execute:
-                dispatch.after_cursor_execute(connection, cursor, sql, values, None, False)
         except connection.dialect.loaded_dbapi.Error:
             return self._through_core(connection, parameters)
         finally:

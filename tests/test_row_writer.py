@@ -1,0 +1,76 @@
+"""Single-row inserts on the driver's cursor (platform_core.db.driver.RowWriter).
+
+On psycopg the row is completed with its defaults and sent on the DB-API
+cursor; on SQLite it is a Core INSERT. Either way the row, the statement
+listeners and the errors are the ones Core would give.
+"""
+
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, event, select, text
+from sqlalchemy.exc import CompileError, DBAPIError, IntegrityError
+from sqlalchemy.pool import NullPool
+
+from platform_core.db.driver import RowWriter
+from platform_core.db.errors import conflict_from
+from platform_core.locations.models import Location
+
+TABLE = Location.__table__
+
+
+@pytest.fixture
+def business(factory):
+    return factory.business()
+
+
+def location(business, name="Quay"):
+    return {"id": uuid.uuid4(), "business_id": business.id, "name": name, "timezone": "Europe/Lisbon"}
+
+
+def test_the_row_as_inserted_is_the_row_stored_defaults_included(db_connection, business):
+    writer = RowWriter(TABLE)
+    statements = []
+    event.listen(db_connection, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    row = writer.insert(db_connection, location(business))
+    assert len(statements) == 1 and statements[0].startswith("INSERT INTO locations")
+    stored = db_connection.execute(select(TABLE).where(TABLE.c.id == row["id"])).mappings().one()
+    assert row["phone"] == "" == stored["phone"] and row["is_deleted"] is False and stored["is_deleted"] is False
+    assert row["created_at"] is not None and row["created_at"].replace(tzinfo=None) == stored["created_at"].replace(
+        tzinfo=None)
+    assert row["deleted_at"] is None and set(row) == set(TABLE.c.keys())
+    assert (writer._plans[db_connection.dialect] is not False) == (db_connection.dialect.name == "postgresql")
+
+
+def test_a_unique_violation_is_the_integrity_error_core_raises(db_connection, business):
+    writer = RowWriter(TABLE)
+    writer.insert(db_connection, location(business))
+    savepoint = db_connection.begin_nested()
+    with pytest.raises(IntegrityError) as raised:
+        writer.insert(db_connection, location(business))
+    savepoint.rollback()
+    assert conflict_from(raised.value).errors == {"name": ["Already taken"]}
+
+
+def test_columns_the_table_lacks_are_refused(db_connection, business):
+    with pytest.raises(CompileError, match="Unconsumed column names: colour"):
+        RowWriter(TABLE).insert(db_connection, {**location(business), "colour": "blue"})
+
+
+def test_a_lost_connection_is_reported_as_core_reports_it(app, business, db_connection):
+    engine = app.registry["db_engine"]
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the server closing connections is a PostgreSQL matter")
+    values = location(business)
+    db_connection.commit()  # the business, seen by the connection below
+    writer = RowWriter(TABLE)
+    with engine.connect() as connection:
+        writer.insert(connection, location(business, "Before"))  # the plan is made: this one goes to the driver
+        pid = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+        outsider = create_engine(engine.url, poolclass=NullPool)
+        with outsider.connect() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        outsider.dispose()
+        with pytest.raises(DBAPIError) as raised:
+            writer.insert(connection, values)
+        assert raised.value.connection_invalidated
