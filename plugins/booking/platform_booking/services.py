@@ -1,11 +1,14 @@
 """Booking rules: creating appointments without double booking, the workflow, series, policy.
 
-No double booking, ever: availability is checked before writing, and the
-write itself is guarded — on PostgreSQL by an exclusion constraint over
-``tstzrange(block_start, block_end)`` per resource (two transactions that
-both passed the check cannot both commit: the second waits for the first and
-then fails), on SQLite by every transaction taking the write lock when it
-begins (``BEGIN IMMEDIATE``), which serialises the check and the write.
+No double booking, ever: a booking or a move first takes its business's
+schedule lock (:func:`platform_core.db.locks.serialize`), so the check of
+availability and the write happen one transaction at a time — the second of
+two simultaneous bookings waits, then sees the first and is refused with
+``slot_unavailable``. On PostgreSQL an exclusion constraint over
+``tstzrange(block_start, block_end)`` per resource guards the write as well
+(concurrent inserts under it alone could deadlock each other, which the
+lock prevents); on SQLite every transaction takes the write lock when it
+begins (``BEGIN IMMEDIATE``).
 """
 
 import uuid
@@ -19,6 +22,7 @@ from platform_booking.events import (AppointmentBooked, AppointmentCancelled, Ap
                                      AppointmentNoShow, AppointmentRescheduled)
 from platform_booking.models import Allocation, Appointment
 from platform_core.clock import as_utc
+from platform_core.db.locks import serialize
 from platform_clients.events import VisitCompleted
 from platform_core.errors import APIError, Conflict, ValidationFailed
 from platform_core.locations.models import Location
@@ -34,6 +38,8 @@ TRANSITIONS = {
     "no_show": (("pending", "confirmed"), "no_show"),
 }
 EVENTS = {"cancel": AppointmentCancelled, "complete": AppointmentCompleted, "no_show": AppointmentNoShow}
+#: The scope of the lock bookings and moves of one business take turns on.
+SCHEDULE = "booking.schedule"
 
 
 class SlotUnavailable(APIError):
@@ -70,6 +76,7 @@ class Bookings:
     def book(self, business_id, client_id, service_id, location_id, starts_at, resource_ids=(), price=None,
              notes="", status=None, channel="staff", series_id=None, occurrence=None):
         """Create an appointment holding its resources; SlotUnavailable when the time is taken."""
+        serialize(self.db, SCHEDULE, business_id)
         location = self._location(location_id)
         terms = self.terms(service_id, location.id)
         slot = self.availability(terms, business_id).slot_at(location, starts_at, resource_ids)
@@ -90,6 +97,7 @@ class Bookings:
 
     def book_series(self, business_id, first_start, every_weeks, count=None, until=None, **fields):
         """Weekly (every N weeks) occurrences at the same local time; clashes are reported, not fatal."""
+        serialize(self.db, SCHEDULE, business_id)  # before the savepoints, so held whatever they undo
         location = self._location(fields["location_id"])
         zone = ZoneInfo(location.timezone)
         local_first = first_start.astimezone(zone)
@@ -116,6 +124,7 @@ class Bookings:
         if appointment.status not in ("pending", "confirmed"):
             raise Conflict(f"A {appointment.status} appointment cannot be rescheduled",
                            errors={"status": [f"Cannot reschedule a {appointment.status} appointment"]})
+        serialize(self.db, SCHEDULE, appointment.business_id)
         location = self._location(location_id or appointment.location_id)
         terms = self.terms(appointment.service_id, location.id)
         availability = self.availability(terms, appointment.business_id, exclude=appointment.id)
