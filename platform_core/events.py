@@ -38,9 +38,14 @@ class ResourceEvent(BusinessEvent):
 
     @property
     def obj(self):
+        """The object; after a direct insert, loaded by the session on first use (its values as stored)."""
         if self._obj is None:
             self._obj = self.request.dbsession.get(self.model, self.object_id)
         return self._obj
+
+    @property
+    def obj_loaded(self):
+        return self._obj is not None
 
     @property
     def resource_type(self):

@@ -133,9 +133,12 @@ class StandardResource:
                 row = writer(self.db, values)
             except IntegrityError as exc:
                 raise conflict_from(exc) from None
-            user_id = self.request.identity.user_id
-            self.request.registry.notify(ResourceCreated.of_row(self.request, self.model, row, user_id))
-            data = {name: row.get(name) for name in self.serialized_fields()}
+            event = ResourceCreated.of_row(self.request, self.model, row, self.request.identity.user_id)
+            self.request.registry.notify(event)
+            # A subscriber that loaded the object may have changed it: the response shows it as it is.
+            if event.obj_loaded:
+                return created(self.request, self.serialize(event.obj), f"{self.title} created")
+            data = {name: row[name] for name in self.serialized_fields()}
             return created(self.request, data, f"{self.title} created")
         obj = self.model()
         self.apply(obj, values)
@@ -271,15 +274,17 @@ class StandardResource:
         """A :class:`~platform_core.db.inserts.DirectInsert` for create, or None when it needs the ORM object.
 
         A resource whose values are all columns, written as they are (no
-        :meth:`apply` or :meth:`serialize` of its own, no unmapped fields),
+        :meth:`apply`, :meth:`serialize`, :meth:`flush` or :meth:`publish` of
+        its own, no unmapped fields),
         creates with one ``INSERT`` and the duties of a flush done directly;
         the rest, or a model with listeners of its own, go through the flush.
         """
         if "_direct_insert" not in cls.__dict__:
-            plain = cls.apply is StandardResource.apply and cls.serialize is StandardResource.serialize
+            plain = all(getattr(cls, hook) is getattr(StandardResource, hook)
+                        for hook in ("apply", "serialize", "flush", "publish"))
             writer = DirectInsert.of(cls.model) if plain and not cls.unmapped_fields else None
             names = {node.name for node in cls.schema.children} | set(cls.serialized_fields())
-            cls._direct_insert = writer if writer is not None and names <= writer.columns else None
+            cls._direct_insert = writer if writer is not None and names <= writer.writer.keys else None
         return cls._direct_insert
 
     def serialize(self, obj):

@@ -72,6 +72,8 @@ def created_events(app):
         seen.append((event.resource_type, event.business_id, event.obj.name, event.obj.created_by))
         if event.obj.name == "Refused":
             raise Conflict("Refused by a subscriber")
+        if event.obj.name == "Numbered":
+            event.obj.phone = "+351 21 000 0000"
 
     app.registry.registerHandler(subscriber, (ResourceCreated,))
     yield seen
@@ -81,6 +83,29 @@ def created_events(app):
 def test_subscribers_see_the_created_object(testapp, admin, created_events):
     create(testapp, admin)
     assert created_events == [("locations", admin.business.id, "Downtown", admin.user.id)]
+
+
+def test_a_subscribers_change_shows_in_the_response_and_is_stored(testapp, admin, dbsession, created_events):
+    created = create(testapp, admin, name="Numbered")["data"]
+    assert created["phone"] == "+351 21 000 0000"
+    assert dbsession.get(Location, uuid.UUID(created["id"])).phone == "+351 21 000 0000"
+
+
+def test_direct_and_flushed_creates_answer_and_audit_alike(testapp, admin, dbsession):
+    def made(name):
+        data = create(testapp, admin, name=name, address="1 Main St")["data"]
+        entry = dbsession.scalars(select(AuditEntry).where(AuditEntry.resource_id == data["id"])).one()
+        changes = {key: value for key, value in entry.changes.items() if key not in ("id", "name")}
+        return {key: value for key, value in data.items() if key not in ("id", "name", "created_at", "updated_at")}, \
+            (entry.action, entry.actor_id, changes)
+
+    direct = made("Direct")
+    LocationResource._direct_insert = None  # what a resource that needs the flush gets
+    try:
+        flushed = made("Flushed")
+    finally:
+        del LocationResource._direct_insert
+    assert direct == flushed and LocationResource.direct_insert() is not None
 
 
 def test_a_failing_subscriber_undoes_the_row_and_its_audit_row(testapp, admin, dbsession, created_events):
@@ -145,6 +170,28 @@ def test_models_with_write_logic_of_their_own_are_never_inserted_directly(dbsess
         assert not DirectInsert.of(_Plain).usable_by(dbsession)
     finally:
         event.remove(_Plain, "before_insert", before_insert)
+
+
+def test_resources_with_their_own_write_hooks_create_through_the_flush():
+    class Published(LocationResource):
+        def publish(self, event_class, obj):
+            super().publish(event_class, obj)
+
+    class Flushed(LocationResource):
+        def flush(self):
+            super().flush()
+
+    assert Published.direct_insert() is None and Flushed.direct_insert() is None
+
+
+def test_none_for_a_column_with_a_default_gets_the_default_and_pending_objects_go_first(dbsession, factory):
+    business = factory.business()
+    dbsession.info.update({UNSCOPED: False, BUSINESS: business.id})
+    pending = Location(name="Pending", timezone="UTC")
+    dbsession.add(pending)
+    row = DirectInsert.of(Location)(dbsession, {"name": "Defaulted", "timezone": "UTC", "phone": None})
+    assert row["phone"] == "" and dbsession.get(Location, row["id"]).phone == ""
+    assert not dbsession.new and pending.business_id == business.id
 
 
 def test_direct_insert_fails_closed_without_a_business_and_on_a_read_session(dbsession, factory):

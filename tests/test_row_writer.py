@@ -5,11 +5,12 @@ cursor; on SQLite it is a Core INSERT. Either way the row, the statement
 listeners and the errors are the ones Core would give.
 """
 
+import functools
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, event, select, text
-from sqlalchemy.exc import CompileError, DBAPIError, IntegrityError
+from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, event, select, text
+from sqlalchemy.exc import CompileError, DBAPIError, IntegrityError, StatementError
 from sqlalchemy.pool import NullPool
 
 from platform_core.db.driver import RowWriter
@@ -74,3 +75,30 @@ def test_a_lost_connection_is_reported_as_core_reports_it(app, business, db_conn
         with pytest.raises(DBAPIError) as raised:
             writer.insert(connection, values)
         assert raised.value.connection_invalidated
+
+
+def test_a_value_its_type_cannot_take_is_the_statement_error_core_raises(db_connection, business):
+    from platform_core.audit.models import AuditEntry
+
+    entry = {"business_id": business.id, "action": "create", "resource_type": "x", "resource_id": "1",
+             "changes": {"bad": {1j}}}
+    savepoint = db_connection.begin_nested()
+    with pytest.raises(StatementError):
+        RowWriter(AuditEntry.__table__).insert(db_connection, entry)
+    savepoint.rollback()
+
+
+def _context_default(context):
+    return "from the context"
+
+
+@functools.wraps(_context_default)
+def _decorated_context_default(context):
+    return _context_default(context)
+
+
+def test_defaults_that_take_the_execution_context_are_left_to_core():
+    table = Table("row_writer_defaults", MetaData(), Column("id", Integer, primary_key=True),
+                  Column("made", String, default=dict), Column("context", String, default=_decorated_context_default))
+    writer = RowWriter(table)
+    assert writer.defaults["made"] is dict and writer.defaults["context"] is None and not writer.completes_rows

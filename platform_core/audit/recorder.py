@@ -15,7 +15,7 @@ import datetime
 import decimal
 import uuid
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, inspect
 
 from platform_core.audit.models import AuditEntry
 from platform_core.db.driver import RowWriter
@@ -26,9 +26,7 @@ from platform_core.db.tenancy import TenantSession, acting_user
 #: Audit rows of the session's current flush, inserted after it.
 PENDING = "audit.pending"
 
-#: The audit rows' INSERT, built once (a statement built per flush computes its cache key each time).
-_INSERT_ENTRY = insert(AuditEntry.__table__)
-#: One audit row (the usual change) on the driver's cursor where it may.
+#: Audit rows' INSERTs: one (the usual change) on the driver's cursor where it may, several as one executemany.
 _ENTRY_WRITER = RowWriter(AuditEntry.__table__)
 
 #: Recorded columns by model class: (key, redacted) pairs.
@@ -84,25 +82,22 @@ def _updated_changes(obj):
     return changes
 
 
+def _entry(business_id, actor_id, action, resource_type, resource_id, changes):
+    """The values of one ``audit_log`` row."""
+    return {"business_id": business_id, "actor_id": actor_id, "action": action, "resource_type": resource_type,
+            "resource_id": str(resource_id), "changes": changes}
+
+
 def record(session, business_id, action, resource_type, resource_id, changes):
     """An audit row for a change the flush cannot see as tenant data (members, the business itself)."""
-    session.add(AuditEntry(
-        business_id=business_id, actor_id=acting_user(session), action=action, resource_type=resource_type,
-        resource_id=str(resource_id), changes={key: [_json_value(old), _json_value(new)]
-                                               for key, (old, new) in changes.items()},
-    ))
+    shown = {key: [_json_value(old), _json_value(new)] for key, (old, new) in changes.items()}
+    session.add(AuditEntry(**_entry(business_id, acting_user(session), action, resource_type, resource_id, shown)))
 
 
 def _action_for(changes):
     if "is_deleted" in changes:
         return "delete" if changes["is_deleted"][1] else "restore"
     return "update"
-
-
-def _entry(business_id, actor_id, action, resource_type, resource_id, changes):
-    """The values of one ``audit_log`` row."""
-    return {"business_id": business_id, "actor_id": actor_id, "action": action, "resource_type": resource_type,
-            "resource_id": str(resource_id), "changes": changes}
 
 
 def record_inserted_row(connection, model, row):
@@ -155,5 +150,5 @@ def _insert(session, flush_context):
         if len(rows) == 1:
             _ENTRY_WRITER.insert(session.connection(), rows[0])
         else:
-            session.connection().execute(_INSERT_ENTRY, rows)
+            session.connection().execute(_ENTRY_WRITER.statement, rows)
 

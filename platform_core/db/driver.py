@@ -11,8 +11,10 @@ to a DB-API cursor instead (listeners of ``before_cursor_execute`` and
 keep to Core.
 """
 
+import inspect
+
 from sqlalchemy import insert
-from sqlalchemy.exc import CompileError, DBAPIError
+from sqlalchemy.exc import CompileError
 
 
 def run_on_cursor(connection, cursor, sql, values, fetch=False):
@@ -32,21 +34,27 @@ class RowWriter:
     """Inserts one row of a table at a time, and says what was inserted.
 
     :meth:`insert` returns every column's value as inserted, Python-side
-    defaults included, as Core's ``last_inserted_params()`` does. With a
-    ``pyformat`` driver, and defaults that are constants or functions of no
-    argument, the row is completed here and sent on the driver's cursor
-    (the types' bind processors applied, as Core would); otherwise it is a
-    Core ``INSERT``. A driver error is raised as Core raises it (an
-    ``IntegrityError`` for a unique violation); a lost connection is left
-    to Core to report, which invalidates the pool and marks the error
-    retryable (:mod:`platform_core.db.engine`).
+    defaults included, as Core's ``last_inserted_params()`` does. When every
+    column's default is a constant or a function of no argument
+    (:attr:`completes_rows`) and the driver is ``pyformat`` (psycopg), the
+    row is completed here, the types' bind processors applied as Core would,
+    and sent on the driver's cursor; otherwise it is a Core ``INSERT``. An
+    error of the execution (a value a type cannot take, the driver's) goes
+    through the connection's own error handling, as a Core execution's would: ``handle_error`` listeners (a disconnect marked
+    retryable, :mod:`platform_core.db.engine`), the pool invalidated on a
+    disconnect, the error wrapped (an ``IntegrityError`` for a unique
+    violation).
     """
 
     def __init__(self, table):
         self.table = table
         self.statement = insert(table)
         self.keys = frozenset(table.columns.keys())
-        #: Per dialect: (sql, defaults, processors) for the driver, or False for Core.
+        #: Column key -> a function of no argument giving its value when a row leaves it out (None: Core only).
+        self.defaults = {column.key: _default_function(column) for column in table.columns}
+        #: Whether rows can be completed here (every default known).
+        self.completes_rows = None not in self.defaults.values()
+        #: Per dialect: (sql, [(key, bind processor)]) for the driver, or False for Core.
         self._plans = {}
 
     def insert(self, connection, values):
@@ -60,43 +68,33 @@ class RowWriter:
         if plan is None:
             plan = self._plans[dialect] = self._plan(dialect)
         if plan is False:
-            return self._through_core(connection, values)
-        sql, defaults, processors = plan
-        row = {key: values[key] if key in values else default() for key, default in defaults.items()}
+            inserted = connection.execute(self.statement, values).last_inserted_params()
+            return {key: inserted.get(key) for key in self.defaults}
+        sql, processors = plan
+        row = {key: values[key] if key in values else default() for key, default in self.defaults.items()}
         parameters = dict(row)
-        for key, process in processors:
-            parameters[key] = process(parameters[key])
         cursor = connection.connection.cursor()
         try:
+            for key, process in processors:
+                parameters[key] = process(parameters[key])
             run_on_cursor(connection, cursor, sql, parameters)
-        except dialect.loaded_dbapi.Error as error:
-            if dialect.is_disconnect(error, connection.connection.dbapi_connection, cursor):
-                return self._through_core(connection, values)
-            raise DBAPIError.instance(sql, parameters, error, dialect.loaded_dbapi.Error, dialect=dialect) from error
+        except Exception as error:
+            # Core's own handling of a failed execution (SQLAlchemy's private API; it always raises).
+            connection._handle_dbapi_exception(error, sql, parameters, cursor, None)
         finally:
             cursor.close()
         return row
 
-    def _through_core(self, connection, values):
-        inserted = connection.execute(self.statement, values).last_inserted_params()
-        return {key: inserted.get(key) for key in self.table.columns.keys()}
-
     def _plan(self, dialect):
-        """(sql, {key: default function}, [(key, bind processor)]) for the driver, or False."""
-        if dialect.paramstyle != "pyformat":
+        """(sql, [(key, bind processor)]) for the driver, or False."""
+        if dialect.paramstyle != "pyformat" or not self.completes_rows:
             return False
-        defaults = {}
-        for column in self.table.columns:
-            default = _default_function(column)
-            if default is None:
-                return False
-            defaults[column.key] = default
-        compiled = self.statement.compile(dialect=dialect, column_keys=list(defaults))
-        if set(compiled.binds) != set(defaults):
-            return False
+        compiled = self.statement.compile(dialect=dialect, column_keys=list(self.defaults))
+        if compiled.escaped_bind_names:
+            return False  # column keys SQLAlchemy renames in the SQL: Core maps them
         processors = [(key, process) for key, bind in compiled.binds.items()
                       if (process := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None]
-        return str(compiled), defaults, processors
+        return str(compiled), processors
 
 
 def _none():
@@ -113,5 +111,19 @@ def _default_function(column):
     if default.is_scalar:
         value = default.arg
         return lambda: value
-    # SQLAlchemy wraps a function of no argument to take the execution context; the original is kept.
-    return getattr(default.arg, "__wrapped__", None) if default.is_callable else None
+    if not default.is_callable:
+        return None
+    # SQLAlchemy wraps a function of no argument to take the execution context, and keeps it as __wrapped__;
+    # a function that takes the context (even one decorated with functools.wraps) needs Core.
+    function = getattr(default.arg, "__wrapped__", None)
+    return function if function is not None and _takes_no_argument(function) else None
+
+
+def _takes_no_argument(function):
+    try:
+        inspect.signature(function).bind()
+    except TypeError:
+        return False
+    except ValueError:
+        return True  # a builtin without a signature (dict, list): SQLAlchemy calls it with no argument too
+    return True

@@ -17,8 +17,9 @@ from sqlalchemy import inspect
 
 #: Flush listener -> the model classes for which a direct insert does NOT do its work.
 _PERFORMED = {}
-#: The session events of a flush.
-_FLUSH_EVENTS = ("before_flush", "after_flush", "after_flush_postexec")
+#: The session events of a flush, and of a new object joining the session (which a direct insert never makes).
+_FLUSH_EVENTS = ("before_flush", "after_flush", "after_flush_postexec", "before_attach", "transient_to_pending",
+                 "pending_to_persistent")
 #: Mapper events that would fire for an ORM insert of the model.
 _INSERT_EVENTS = ("before_insert", "after_insert")
 

@@ -1,23 +1,27 @@
-"""Direct inserts: a new row of a plain tenant model in one Core ``INSERT``, with every duty of its flush.
+"""Direct inserts: a new row of a plain tenant model in one ``INSERT``, with every duty of its flush.
 
 Creating one object through the unit of work costs more than its
 ``INSERT``: an attribute event per field, the flush's bookkeeping, each
 flush listener walking the session. For a model that is nothing but columns
-(no mapper insert events, validators, attribute events, inheritance or
-server-side defaults), :class:`DirectInsert` writes the row on the
-session's connection and does what the flush listeners would have done
+(no constructor, validators, attribute, instance or insert events,
+inheritance or server-side defaults), :class:`DirectInsert` writes the row
+on the session's connection (:class:`~platform_core.db.driver.RowWriter`)
+and does what the flush and its listeners would have done
 (:mod:`platform_core.db.flush_duties` says which, and sends a model back
 through the flush when a listener is not accounted for):
 
+- flushes what the session already holds, as autoflush would;
 - refuses on a read session;
 - stamps the row with the session's business (failing closed without one),
   a new id and the acting user;
+- leaves out a ``None`` the client sent for a column with a default, so the
+  default applies, as the ORM does;
 - inserts the audit row in the same transaction;
 - bumps the table's count version once the transaction commits;
 - tells the request's transaction that the session wrote.
 
-The standard resource's create uses it (``bench/``: about a quarter of a
-create's CPU; docs/performance.md).
+The standard resource's create uses it (about a quarter of a create's CPU;
+docs/performance.md).
 """
 
 import uuid
@@ -42,14 +46,17 @@ class DirectInsert:
     def __init__(self, model):
         self.model = model
         self.writer = RowWriter(model.__table__)
-        #: The attribute names a row's values may have (each one a column of the same key).
-        self.columns = frozenset(prop.key for prop in inspect(model).column_attrs)
+        #: Columns whose default applies when a row's value is None (the ORM leaves such a None out).
+        self._defaulted = frozenset(
+            column.key for column in model.__table__.columns
+            if column.default is not None and not column.type.should_evaluate_none)
 
     @classmethod
     def of(cls, model):
         """The direct insert of ``model``, or None when its rows need the flush (checked once per model)."""
         if model not in _BY_MODEL:
-            _BY_MODEL[model] = cls(model) if _plain_columns(model) else None
+            direct = cls(model) if _plain_columns(model) else None
+            _BY_MODEL[model] = direct if direct is not None and direct.writer.completes_rows else None
         return _BY_MODEL[model]
 
     def usable_by(self, session):
@@ -63,10 +70,13 @@ class DirectInsert:
         business_id = session.info.get(BUSINESS)
         if business_id is None:
             raise TenancyError(f"new {self.model.__name__} with no business in context")
+        if session.new or session.deleted or session.dirty:
+            session.flush()
         user_id = acting_user(session)
+        given = {key: value for key, value in values.items() if value is not None or key not in self._defaulted}
         connection = session.connection()
         row = self.writer.insert(connection, {
-            **values, "id": uuid.uuid4(), "business_id": business_id, "created_by": user_id, "updated_by": user_id,
+            **given, "id": uuid.uuid4(), "business_id": business_id, "created_by": user_id, "updated_by": user_id,
         })
         record_inserted_row(connection, self.model, row)
         rows_changed(session, (self.model.__tablename__, business_id))
@@ -82,17 +92,19 @@ def _plain_columns(model):
     table = model.__table__
     if mapper.inherits is not None or mapper.polymorphic_on is not None or mapper.validators:
         return False
-    if mapper.persist_selectable is not table:
+    if mapper.persist_selectable is not table or not _sqlalchemy_own(mapper.class_manager.original_init):
+        return False
+    if not all(_sqlalchemy_own(listener) for name in ("init", "init_failure")
+               for listener in getattr(mapper.class_manager.dispatch, name)):
         return False
     for prop in mapper.column_attrs:
         if len(prop.columns) != 1 or prop.columns[0].table is not table or prop.columns[0].key != prop.key:
             return False
         if getattr(model, prop.key).dispatch.set:
             return False
-    return all(
-        column.server_default is None and column.server_onupdate is None and column.computed is None
-        and column.identity is None and (column.default is None or column.default.is_scalar
-                                         or column.default.is_callable)
-        for column in table.columns
-    )
+    return True
 
+
+def _sqlalchemy_own(function):
+    """Whether ``function`` (a constructor, an instance event listener) is SQLAlchemy's, not the model's."""
+    return getattr(function, "__module__", "").startswith("sqlalchemy.")
