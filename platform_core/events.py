@@ -29,18 +29,21 @@ class ResourceEvent(BusinessEvent):
 
     @classmethod
     def of_row(cls, request, model, row, actor_id):
-        """The event of a row written without an ORM object (a direct insert): ``obj`` is loaded on first use,
-        in the same transaction, so a create no subscriber looks at costs no query."""
+        """The event of a row written without an ORM object (a direct insert): ``obj`` is made from the row
+        on first use, so a create no subscriber looks at makes no object."""
         event = cls.__new__(cls)
         BusinessEvent.__init__(event, request, row["business_id"], actor_id)
-        event.model, event.object_id, event._obj = model, row["id"], None
+        event.model, event.object_id, event._obj, event._row = model, row["id"], None, row
         return event
 
     @property
     def obj(self):
-        """The object; after a direct insert, loaded by the session on first use (its values as stored)."""
+        """The object; after a direct insert, made from the inserted row on first use and put in the
+        request's session (:func:`platform_core.db.inserts.attach_inserted`)."""
         if self._obj is None:
-            self._obj = self.request.dbsession.get(self.model, self.object_id)
+            from platform_core.db.inserts import attach_inserted  # the events module stays free of the db layer
+
+            self._obj = attach_inserted(self.request.dbsession, self.model, self._row)
         return self._obj
 
     @property

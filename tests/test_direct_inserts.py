@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 
 import pytest
-from sqlalchemy import String, event, select
+from sqlalchemy import String, event, inspect, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
 from platform_core.audit.models import AuditEntry
@@ -158,6 +158,29 @@ class _Plain(TenantModel, _Base):
     code: Mapped[str] = mapped_column(String(10), default="x")
 
 
+class _Constructed(TenantModel, _Base):
+    __tablename__ = "direct_insert_constructed"
+    code: Mapped[str] = mapped_column(String(10), default="x")
+
+    def __init__(self, **values):
+        super().__init__(**values)
+        self.code = self.code or "made"
+
+
+def test_a_model_with_a_constructor_or_init_listener_goes_through_the_flush(dbsession):
+    assert DirectInsert.of(_Constructed) is None
+
+    def init(target, args, kwargs):
+        pass
+
+    event.listen(_Plain, "init", init)
+    try:
+        assert not DirectInsert.of(_Plain).usable_by(dbsession)
+    finally:
+        event.remove(_Plain, "init", init)
+    assert DirectInsert.of(_Plain).usable_by(dbsession)
+
+
 def test_models_with_write_logic_of_their_own_are_never_inserted_directly(dbsession):
     assert DirectInsert.of(_ServerDefault) is None and DirectInsert.of(_Validated) is None
     assert DirectInsert.of(_Plain) is not None and DirectInsert.of(_Plain).usable_by(dbsession)
@@ -190,8 +213,8 @@ def test_none_for_a_column_with_a_default_gets_the_default_and_pending_objects_g
     pending = Location(name="Pending", timezone="UTC")
     dbsession.add(pending)
     row = DirectInsert.of(Location)(dbsession, {"name": "Defaulted", "timezone": "UTC", "phone": None})
+    assert inspect(pending).persistent and pending.business_id == business.id  # flushed before the insert
     assert row["phone"] == "" and dbsession.get(Location, row["id"]).phone == ""
-    assert not dbsession.new and pending.business_id == business.id
 
 
 def test_direct_insert_fails_closed_without_a_business_and_on_a_read_session(dbsession, factory):

@@ -7,9 +7,12 @@ from sqlalchemy.orm import Session
 from platform_core.db.locks import lock_key, serialize
 
 TRY = text("SELECT pg_try_advisory_xact_lock(:key)")
+KEY_OF_X = -4583468325903753129
 
 
 def test_keys_are_stable_and_differ_by_scope():
+    # The same in every process (no hash randomisation): every server of a deployment takes the same lock.
+    assert lock_key("booking.schedule", "x") == KEY_OF_X
     assert lock_key("booking.schedule", 1) == lock_key("booking.schedule", "1")
     assert lock_key("booking.schedule", 1) != lock_key("booking.schedule", 2)
     assert -2 ** 63 <= lock_key("x") < 2 ** 63

@@ -102,3 +102,18 @@ def test_defaults_that_take_the_execution_context_are_left_to_core():
                   Column("made", String, default=dict), Column("context", String, default=_decorated_context_default))
     writer = RowWriter(table)
     assert writer.defaults["made"] is dict and writer.defaults["context"] is None and not writer.completes_rows
+
+
+def test_a_cursor_listeners_own_exception_passes_as_it_is(db_connection, business):
+    class Refused(Exception):
+        pass
+
+    def refuse(*args):
+        raise Refused
+
+    event.listen(db_connection, "before_cursor_execute", refuse)
+    try:
+        with pytest.raises(Refused):
+            RowWriter(TABLE).insert(db_connection, location(business))
+    finally:
+        event.remove(db_connection, "before_cursor_execute", refuse)

@@ -17,14 +17,21 @@ from sqlalchemy import insert
 from sqlalchemy.exc import CompileError
 
 
-def run_on_cursor(connection, cursor, sql, values, fetch=False):
+def run_on_cursor(connection, cursor, sql, values, fetch=False, on_error=None):
     """Execute ``sql`` on ``cursor``, a DB-API cursor of ``connection`` (a SQLAlchemy Connection), telling its
-    cursor-execute listeners; the rows when ``fetch``."""
+    cursor-execute listeners; the rows when ``fetch``. ``on_error(error)`` handles what the execution raises
+    (a listener's own exception passes as it is, as in Core)."""
     dispatch = connection.dispatch
     if dispatch.before_cursor_execute:
         dispatch.before_cursor_execute(connection, cursor, sql, values, None, False)
-    cursor.execute(sql, values)
-    rows = cursor.fetchall() if fetch else None
+    try:
+        cursor.execute(sql, values)
+        rows = cursor.fetchall() if fetch else None
+    except BaseException as error:
+        if on_error is None:
+            raise
+        on_error(error)
+        raise
     if dispatch.after_cursor_execute:
         dispatch.after_cursor_execute(connection, cursor, sql, values, None, False)
     return rows
@@ -40,10 +47,11 @@ class RowWriter:
     row is completed here, the types' bind processors applied as Core would,
     and sent on the driver's cursor; otherwise it is a Core ``INSERT``. An
     error of the execution (a value a type cannot take, the driver's) goes
-    through the connection's own error handling, as a Core execution's would: ``handle_error`` listeners (a disconnect marked
-    retryable, :mod:`platform_core.db.engine`), the pool invalidated on a
-    disconnect, the error wrapped (an ``IntegrityError`` for a unique
-    violation).
+    through the connection's own error handling, as a Core execution's
+    would: ``handle_error`` listeners (a disconnect marked retryable,
+    :mod:`platform_core.db.engine`), the pool invalidated on a disconnect,
+    the error wrapped (an ``IntegrityError`` for a unique violation); a
+    cursor-execute listener's own exception passes as it is.
     """
 
     def __init__(self, table):
@@ -74,13 +82,18 @@ class RowWriter:
         row = {key: values[key] if key in values else default() for key, default in self.defaults.items()}
         parameters = dict(row)
         cursor = connection.connection.cursor()
-        try:
-            for key, process in processors:
-                parameters[key] = process(parameters[key])
-            run_on_cursor(connection, cursor, sql, parameters)
-        except Exception as error:
+
+        def failed(error):
             # Core's own handling of a failed execution (SQLAlchemy's private API; it always raises).
             connection._handle_dbapi_exception(error, sql, parameters, cursor, None)
+
+        try:
+            try:
+                for key, process in processors:
+                    parameters[key] = process(parameters[key])
+            except BaseException as error:
+                failed(error)
+            run_on_cursor(connection, cursor, sql, parameters, on_error=failed)
         finally:
             cursor.close()
         return row

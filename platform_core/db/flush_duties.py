@@ -14,6 +14,10 @@ the flush, where its listener runs.
 """
 
 from sqlalchemy import inspect
+from sqlalchemy.orm.mapper import _event_on_init
+
+#: Instance ``init`` listeners SQLAlchemy itself puts on every mapped class (its private name).
+_SQLALCHEMY_INIT = frozenset({_event_on_init})
 
 #: Flush listener -> the model classes for which a direct insert does NOT do its work.
 _PERFORMED = {}
@@ -38,7 +42,9 @@ def unperformed_listeners(session, model):
     """The listeners a direct insert of ``model`` by ``session`` would skip (none: it may insert directly).
 
     The session's flush listeners (its class's and its own) not accounted for,
-    and any ``before_insert``/``after_insert`` listener of the model's mapper.
+    any ``before_insert``/``after_insert`` listener of the model's mapper, and
+    any ``init``/``init_failure`` listener of its instances but SQLAlchemy's
+    own (a direct insert makes no instance).
     """
     skipped = [
         listener
@@ -48,4 +54,7 @@ def unperformed_listeners(session, model):
     ]
     mapper = inspect(model)
     skipped += [listener for name in _INSERT_EVENTS for listener in getattr(mapper.dispatch, name)]
+    instances = mapper.class_manager.dispatch
+    skipped += [listener for name in ("init", "init_failure") for listener in getattr(instances, name)
+                if listener not in _SQLALCHEMY_INIT]
     return skipped

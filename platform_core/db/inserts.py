@@ -27,6 +27,7 @@ docs/performance.md).
 import uuid
 
 from sqlalchemy import inspect
+from sqlalchemy.orm import make_transient_to_detached
 
 from platform_core.audit.recorder import record_inserted_row
 from platform_core.db.counts import rows_changed
@@ -94,9 +95,6 @@ def _plain_columns(model):
         return False
     if mapper.persist_selectable is not table or not _sqlalchemy_own(mapper.class_manager.original_init):
         return False
-    if not all(_sqlalchemy_own(listener) for name in ("init", "init_failure")
-               for listener in getattr(mapper.class_manager.dispatch, name)):
-        return False
     for prop in mapper.column_attrs:
         if len(prop.columns) != 1 or prop.columns[0].table is not table or prop.columns[0].key != prop.key:
             return False
@@ -105,6 +103,18 @@ def _plain_columns(model):
     return True
 
 
-def _sqlalchemy_own(function):
-    """Whether ``function`` (a constructor, an instance event listener) is SQLAlchemy's, not the model's."""
-    return getattr(function, "__module__", "").startswith("sqlalchemy.")
+def _sqlalchemy_own(constructor):
+    """Whether a mapped class's original ``__init__`` is SQLAlchemy's declarative one, not the model's."""
+    return (getattr(constructor, "__module__", None) or "").startswith("sqlalchemy.")
+
+
+def attach_inserted(session, model, row):
+    """The ORM object of ``row``, written by a direct insert, in ``session`` as if loaded (no query).
+
+    Its values are the ones inserted, as an object created through the flush
+    would hold them; a change made to it is flushed as an update.
+    """
+    obj = model(**row)
+    make_transient_to_detached(obj)
+    session.add(obj)
+    return obj

@@ -15,6 +15,8 @@ import hashlib
 
 from sqlalchemy import text
 
+from platform_core.db.session import refuse_if_read_only
+
 _LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 
 
@@ -32,6 +34,7 @@ def serialize(session, *scope):
     holds the database's write lock from its start (``BEGIN IMMEDIATE``,
     :mod:`platform_core.db.engine`), which serialises more than this would.
     """
+    refuse_if_read_only(session)  # autocommit would let the lock go at once
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         connection.execute(_LOCK, {"key": lock_key(*scope)})

@@ -121,10 +121,10 @@ class Bookings:
 
     def reschedule(self, appointment, starts_at=None, resource_ids=None, location_id=None):
         """Move an appointment; its own time does not count as taken."""
+        self._take_turn(appointment)
         if appointment.status not in ("pending", "confirmed"):
             raise Conflict(f"A {appointment.status} appointment cannot be rescheduled",
                            errors={"status": [f"Cannot reschedule a {appointment.status} appointment"]})
-        serialize(self.db, SCHEDULE, appointment.business_id)
         location = self._location(location_id or appointment.location_id)
         terms = self.terms(appointment.service_id, location.id)
         availability = self.availability(terms, appointment.business_id, exclude=appointment.id)
@@ -145,6 +145,7 @@ class Bookings:
 
     def transition(self, appointment, name):
         """Move along the workflow; anything not allowed is a 409 naming the transition."""
+        self._take_turn(appointment)
         sources, target = TRANSITIONS[name]
         if appointment.status not in sources:
             verb = name.replace("_", "-")
@@ -169,6 +170,13 @@ class Bookings:
         return appointment
 
     # -- internals -------------------------------------------------------------------
+
+    def _take_turn(self, appointment):
+        """Take the business's schedule lock, then read the appointment again on its next use: a change
+        committed while this request waited (a cancel, a move) is what the checks see. Call it before
+        changing the appointment (what it has not flushed is dropped)."""
+        serialize(self.db, SCHEDULE, appointment.business_id)
+        self.db.expire(appointment)
 
     def _location(self, location_id):
         location = self.db.get(Location, location_id)

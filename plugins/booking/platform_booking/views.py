@@ -92,13 +92,15 @@ class AppointmentResource(StandardResource):
         values = self.request.validated["body"]
         if "price" in values:
             self._require("booking.appointments.override_price")
-            appointment.price = values["price"]
-        if "notes" in values:
-            appointment.notes = values["notes"]
         if {"starts_at", "location_id", "resource_ids"} & set(values):
+            # First: the move takes the schedule lock and reads the appointment again.
             self.check_references({"location_id": values.get("location_id")})
             Bookings(self.request).reschedule(appointment, values.get("starts_at"), values.get("resource_ids"),
                                               values.get("location_id"))
+        if "price" in values:
+            appointment.price = values["price"]
+        if "notes" in values:
+            appointment.notes = values["notes"]
         self.flush()
         return ok(self.serialize(appointment), "Appointment updated")
 
