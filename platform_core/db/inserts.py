@@ -61,7 +61,7 @@ class DirectInsert:
         return _BY_MODEL[model]
 
     def usable_by(self, session):
-        """Whether every flush listener of ``session`` is accounted for with this model."""
+        """Whether every listener a direct insert of this model by ``session`` would skip is accounted for."""
         return not unperformed_listeners(session, self.model)
 
     def __call__(self, session, values):
