@@ -167,7 +167,6 @@ class Backends:
             raise Failure(403, "permission_denied", "Permission denied")
         return user_id, business_id, version or "0"
 
-
     def verify(self, token):
         """PyJWT's verification of ``token``; memoized until ``exp`` when :attr:`verified` is a dict."""
         if self.verified is not None:

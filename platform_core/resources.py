@@ -136,9 +136,8 @@ class StandardResource:
             event = ResourceCreated.of_row(self.request, self.model, row, self.request.identity.user_id)
             self.request.registry.notify(event)
             # A subscriber that loaded the object may have changed it: the response shows it as it is.
-            if event.obj_loaded:
-                return created(self.request, self.serialize(event.obj), f"{self.title} created")
-            data = {name: row[name] for name in self.serialized_fields()}
+            data = (self.serialize(event.obj) if event.obj_loaded
+                    else {name: row[name] for name in self.serialized_fields()})
             return created(self.request, data, f"{self.title} created")
         obj = self.model()
         self.apply(obj, values)
@@ -275,9 +274,9 @@ class StandardResource:
 
         A resource whose values are all columns, written as they are (no
         :meth:`apply`, :meth:`serialize`, :meth:`flush` or :meth:`publish` of
-        its own, no unmapped fields),
-        creates with one ``INSERT`` and the duties of a flush done directly;
-        the rest, or a model with listeners of its own, go through the flush.
+        its own, no unmapped fields), creates with one ``INSERT`` and the
+        duties of a flush done directly; the rest, or a model with listeners
+        of its own, go through the flush.
         """
         if "_direct_insert" not in cls.__dict__:
             plain = all(getattr(cls, hook) is getattr(StandardResource, hook)

@@ -1,5 +1,6 @@
 """Creates written with one Core INSERT (platform_core.db.inserts) keep every guarantee of the flush."""
 
+import contextlib
 import uuid
 from datetime import datetime
 
@@ -28,6 +29,16 @@ def admin(factory):
 def create(testapp, caller, status=201, **fields):
     body = {"name": "Downtown", **fields}
     return testapp.post_json("/api/locations", body, headers=caller.headers, status=status).json
+
+
+@contextlib.contextmanager
+def listening(target, name, listener):
+    """``listener`` on ``target``'s ``name`` event for the block."""
+    event.listen(target, name, listener)
+    try:
+        yield
+    finally:
+        event.remove(target, name, listener)
 
 
 def test_locations_are_created_directly(dbsession):
@@ -120,13 +131,10 @@ def test_an_unaccounted_flush_listener_sends_creates_through_the_flush(testapp, 
     def listener(session, flush_context, instances):
         flushed.extend(obj.name for obj in session.new if isinstance(obj, Location))
 
-    event.listen(TenantSession, "before_flush", listener)
-    try:
+    with listening(TenantSession, "before_flush", listener):
         assert listener in unperformed_listeners(dbsession, Location)
         assert not LocationResource.direct_insert().usable_by(dbsession)
         create(testapp, admin)
-    finally:
-        event.remove(TenantSession, "before_flush", listener)
     assert flushed == ["Downtown"]
     assert dbsession.scalar(select(Location.business_id).where(Location.name == "Downtown")) == admin.business.id
 
@@ -170,14 +178,8 @@ class _Constructed(TenantModel, _Base):
 def test_a_model_with_a_constructor_or_init_listener_goes_through_the_flush(dbsession):
     assert DirectInsert.of(_Constructed) is None
 
-    def init(target, args, kwargs):
-        pass
-
-    event.listen(_Plain, "init", init)
-    try:
+    with listening(_Plain, "init", lambda target, args, kwargs: None):
         assert not DirectInsert.of(_Plain).usable_by(dbsession)
-    finally:
-        event.remove(_Plain, "init", init)
     assert DirectInsert.of(_Plain).usable_by(dbsession)
 
 
@@ -185,14 +187,8 @@ def test_models_with_write_logic_of_their_own_are_never_inserted_directly(dbsess
     assert DirectInsert.of(_ServerDefault) is None and DirectInsert.of(_Validated) is None
     assert DirectInsert.of(_Plain) is not None and DirectInsert.of(_Plain).usable_by(dbsession)
 
-    def before_insert(mapper, connection, target):
-        pass
-
-    event.listen(_Plain, "before_insert", before_insert)
-    try:
+    with listening(_Plain, "before_insert", lambda mapper, connection, target: None):
         assert not DirectInsert.of(_Plain).usable_by(dbsession)
-    finally:
-        event.remove(_Plain, "before_insert", before_insert)
 
 
 def test_resources_with_their_own_write_hooks_create_through_the_flush():
