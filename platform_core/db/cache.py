@@ -11,8 +11,12 @@ old state in between.
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from platform_core.db.flush_duties import performed_by_direct_inserts
+
 PENDING = "cache.after_commit"
 REDIS = "cache.redis"
+#: Set while the session's after-commit actions wait for a commit made outside it (:func:`defer_after_commit`).
+DEFERRED = "cache.deferred"
 
 
 def after_commit(session, action, *items):
@@ -32,8 +36,19 @@ def _forget(redis, keys):
     redis.delete(*keys)
 
 
-@event.listens_for(Session, "after_commit")
-def _run(session):
+def defer_after_commit(session):
+    """Leave the session's after-commit actions to :func:`run_after_commit`, called by whoever commits.
+
+    For a session whose own commit commits nothing: it runs inside a
+    transaction begun and committed outside it
+    (:mod:`platform_core.db.write_connection`).
+    """
+    session.info[DEFERRED] = True
+
+
+def run_after_commit(session):
+    """Run the actions gathered by :func:`after_commit` (the transaction has committed)."""
+    session.info.pop(DEFERRED, None)
     pending = session.info.pop(PENDING, None)
     redis = session.info.get(REDIS)
     if pending and redis is not None:
@@ -41,6 +56,20 @@ def _run(session):
             action(redis, items)
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop(session):
+def drop_after_commit(session):
+    """Forget the actions gathered by :func:`after_commit` (the transaction rolled back)."""
+    session.info.pop(DEFERRED, None)
     session.info.pop(PENDING, None)
+
+
+@event.listens_for(Session, "after_commit")
+@performed_by_direct_inserts()
+def _run(session):
+    if not session.info.get(DEFERRED):
+        run_after_commit(session)
+
+
+@event.listens_for(Session, "after_rollback")
+@performed_by_direct_inserts()
+def _drop(session):
+    drop_after_commit(session)

@@ -25,7 +25,7 @@ def build_read_engine(settings, engine, prefix="sqlalchemy."):
     options[prefix + "isolation_level"] = "AUTOCOMMIT"
     options[prefix + "pool_reset_on_return"] = None
     read_engine = engine_from_config(options, prefix=prefix, future=True)
-    event.listen(read_engine, "handle_error", _retry_on_disconnect)
+    event.listen(read_engine, "handle_error", _mark_retryable)
     return read_engine
 
 
@@ -49,12 +49,12 @@ def build_engine(settings, prefix="sqlalchemy."):
     are recycled after ``pool_recycle`` seconds (default 1800), and a request
     that meets one the server has closed fails with a disconnect, which
     SQLAlchemy answers by discarding the pool's connections and
-    :func:`_retry_on_disconnect` marks retryable, so pyramid_retry replays
+    :func:`_mark_retryable` marks retryable, so pyramid_retry replays
     the request on a fresh connection (nothing of it was committed).
     """
     options = _engine_options(settings, prefix)
     engine = engine_from_config(options, prefix=prefix, future=True)
-    event.listen(engine, "handle_error", _retry_on_disconnect)
+    event.listen(engine, "handle_error", _mark_retryable)
     if engine.dialect.name == "sqlite":
         if engine.url.database not in (None, "", ":memory:"):
             Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
@@ -72,8 +72,16 @@ def _engine_options(settings, prefix):
     return options
 
 
-def _retry_on_disconnect(context):
-    if context.is_disconnect:
+def _mark_retryable(context):
+    """Mark for pyramid_retry a lost connection and a transaction the server rolled back to be tried again.
+
+    SQLSTATE class 40 (serialization failure, deadlock) is what
+    zope.sqlalchemy's data manager reports as retryable; marking the error
+    itself keeps that true of a transaction without one
+    (:mod:`platform_core.db.write_connection`).
+    """
+    sqlstate = getattr(context.original_exception, "sqlstate", None) or ""
+    if context.is_disconnect or sqlstate.startswith("40"):
         mark_error_retryable(context.sqlalchemy_exception)
 
 

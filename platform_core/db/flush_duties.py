@@ -10,7 +10,9 @@ that a direct insert performs it, naming the models for which it does not
 which are never inserted directly). A model is inserted directly only when
 every flush listener of the session class is accounted for this way: a
 plugin that adds a flush listener of its own sends its models back through
-the flush, where its listener runs.
+the flush, where its listener runs. The same goes for listeners of the
+session's transaction (its begin, commit and rollback), since a direct
+insert's transaction is not the Session's.
 """
 
 from sqlalchemy import inspect
@@ -24,6 +26,10 @@ _PERFORMED = {}
 #: The session events of a flush, and of a new object joining the session (which a direct insert never makes).
 _FLUSH_EVENTS = ("before_flush", "after_flush", "after_flush_postexec", "before_attach", "transient_to_pending",
                  "pending_to_persistent")
+#: The session events of its own transaction, which a direct insert's connection (its own transaction,
+#: :mod:`platform_core.db.write_connection`) never fires.
+_TRANSACTION_EVENTS = ("after_transaction_create", "after_begin", "before_commit", "after_commit", "after_rollback",
+                       "after_soft_rollback", "after_transaction_end")
 #: Mapper events that would fire for an ORM insert of the model.
 _INSERT_EVENTS = ("before_insert", "after_insert")
 
@@ -41,14 +47,14 @@ def performed_by_direct_inserts(*except_for):
 def unperformed_listeners(session, model):
     """The listeners a direct insert of ``model`` by ``session`` would skip (none: it may insert directly).
 
-    The session's flush listeners (its class's and its own) not accounted for,
+    The session's flush and transaction listeners (its class's and its own) not accounted for,
     any ``before_insert``/``after_insert`` listener of the model's mapper, and
     any ``init``/``init_failure`` listener of its instances but SQLAlchemy's
     own (a direct insert makes no instance).
     """
     skipped = [
         listener
-        for name in _FLUSH_EVENTS
+        for name in (*_FLUSH_EVENTS, *_TRANSACTION_EVENTS)
         for listener in getattr(session.dispatch, name)
         if listener not in _PERFORMED or issubclass(model, _PERFORMED[listener])
     ]

@@ -18,7 +18,8 @@ through the flush when a listener is not accounted for):
   default applies, as the ORM does;
 - inserts the audit row in the same transaction;
 - bumps the table's count version once the transaction commits;
-- tells the request's transaction that the session wrote.
+- writes in the request's transaction, on a connection of its own when the
+  session has not begun one (:mod:`platform_core.db.write_connection`).
 
 The standard resource's create uses it (about a quarter of a create's CPU;
 docs/performance.md).
@@ -34,8 +35,9 @@ from platform_core.db.counts import rows_changed
 from platform_core.db.driver import RowWriter
 from platform_core.db.flush_duties import unperformed_listeners
 from platform_core.db.mixins import Audited, TenantScoped, UUIDPrimaryKey
-from platform_core.db.session import mark_written, refuse_if_read_only
+from platform_core.db.session import refuse_if_read_only
 from platform_core.db.tenancy import BUSINESS, TenancyError, acting_user
+from platform_core.db.write_connection import write_connection
 
 #: DirectInsert (or None: not insertable directly) by model class.
 _BY_MODEL = {}
@@ -75,13 +77,12 @@ class DirectInsert:
             session.flush()
         user_id = acting_user(session)
         given = {key: value for key, value in values.items() if value is not None or key not in self._defaulted}
-        connection = session.connection()
+        connection = write_connection(session)
         row = self.writer.insert(connection, {
             **given, "id": uuid.uuid4(), "business_id": business_id, "created_by": user_id, "updated_by": user_id,
         })
         record_inserted_row(connection, self.model, row)
         rows_changed(session, (self.model.__tablename__, business_id))
-        mark_written(session)
         return row
 
 
