@@ -5,18 +5,18 @@ regular expression: with the core and four plugins that is over a hundred
 routes, and a plugin's route registered late is matched after every earlier
 one has failed. This mapper keeps Pyramid's semantics (the first route, in
 registration order, whose pattern and predicates match) but first narrows
-the routes to those that can match the path's first two segments: a route
-whose pattern starts with two literal segments (``/api/inventory/...``) is
-tried only for paths starting with them; any other route is tried for
-every path. The narrowed lists are computed once per pair of segments that
-some route names.
+the routes to those that can match the path's first segments: a route whose
+pattern starts with literal segments (``/api/inventory/products/...``) is
+tried only for paths starting with them (up to three); a route starting
+with a placeholder is tried for every path. The narrowed lists are computed
+once per literal prefix that some route starts with.
 """
 
 from pyramid.interfaces import IRoutesMapper
 from pyramid.urldispatch import RoutesMapper
 
-#: Literal leading segments a route must have to be indexed.
-DEPTH = 2
+#: How many literal leading segments of a route are indexed.
+DEPTH = 3
 
 
 def _literal_segments(pattern):
@@ -44,16 +44,16 @@ class IndexedRoutesMapper(RoutesMapper):
         return super().connect(*args, **kwargs)
 
     def _index(self):
-        """``{(segment, segment): mapper}`` and ``{None: mapper}`` of the routes any path may match."""
-        keys = {}
-        for route in self.routelist:
-            literal = _literal_segments(route.pattern)
-            keys[route.name] = literal[:DEPTH] if len(literal) >= DEPTH else None
+        """``{prefix: mapper}``: for each literal prefix some route starts with (up to :data:`DEPTH`
+        segments, the empty one included), a mapper of the routes a path starting with it may match."""
+        prefixes = {route.name: _literal_segments(route.pattern)[:DEPTH] for route in self.routelist}
         narrowed = {}
-        for key in {*keys.values(), None}:
+        for key in {*prefixes.values(), ()}:
             mapper = narrowed[key] = RoutesMapper()
-            # Pyramid's own matching over the subset, in registration order.
-            mapper.routelist = [route for route in self.routelist if keys[route.name] in (key, None)]
+            # Pyramid's own matching over the subset, in registration order: the routes whose prefix
+            # begins the key (a longer prefix beginning a path would be a longer key of its own).
+            mapper.routelist = [route for route in self.routelist
+                                if key[:len(prefixes[route.name])] == prefixes[route.name]]
         return narrowed
 
     def __call__(self, request):
@@ -64,8 +64,11 @@ class IndexedRoutesMapper(RoutesMapper):
             path = request.path_info or "/"
         except (KeyError, UnicodeDecodeError):
             return super().__call__(request)  # Pyramid answers undecodable paths itself
-        key = tuple(path.lstrip("/").split("/", DEPTH)[:DEPTH])
-        return narrowed.get(key, narrowed[None])(request)
+        segments = tuple(path.lstrip("/").split("/", DEPTH)[:DEPTH])
+        for length in range(len(segments), -1, -1):
+            mapper = narrowed.get(segments[:length])
+            if mapper is not None:
+                return mapper(request)
 
 
 def includeme(config):

@@ -17,6 +17,9 @@ from platform_core.errors import BadRequest, ValidationFailed
 
 _JSON_CONTENT_TYPE = re.compile(r"^application/([a-z0-9.+-]*\+)?json$")
 
+#: How a NUL character is written in JSON text (see :func:`extract_json_request`).
+_NUL_ESCAPE = b"\\u0000"
+
 #: Set on a request whose body cannot be read at all (bad_request, not validation_error).
 _UNREADABLE = "platform.body_unreadable"
 
@@ -31,17 +34,19 @@ def extract_json_request(request):
     silently validated as empty.
     """
     body = {}
-    if request.body:
+    raw = request.body
+    if raw:
         if not _JSON_CONTENT_TYPE.match(request.content_type or ""):
             return _unreadable(request, "header", "Content-Type", "Send the body as application/json")
         try:
-            body = orjson.loads(request.body)
+            body = orjson.loads(raw)
         except orjson.JSONDecodeError:
             return _unreadable(request, "body", "", "The body is not valid JSON")
         if not isinstance(body, (dict, list)):
             request.errors.add("body", "", "Should be a JSON object or an array")
             return {}
-        if _has_nul(body):
+        # JSON can only carry a NUL escaped (orjson refuses a raw control character): no escape, no walk.
+        if _NUL_ESCAPE in raw and _has_nul(body):
             return _unreadable(request, "body", "", "Text must not contain NUL characters")
     # The parts a request_schema can have; headers and cookies are read by the code that needs them.
     return {"path": request.matchdict, "body": body, "querystring": request.GET.mixed()}

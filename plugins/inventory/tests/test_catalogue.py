@@ -119,3 +119,19 @@ def test_agents_view_the_catalogue_and_managers_change_it(testapp, staff, shop):
         testapp.post_json(API + path, body, headers=staff["manager"].headers, status=201)
     assert_error(testapp.get(API + "/products", headers=staff["subscriber"].headers, status=403), 403,
                  "permission_denied")
+
+
+def test_the_audit_log_holds_a_products_values_as_the_api_shows_them(shop, testapp):
+    category = shop.category()
+    product = shop.product(category_id=category["id"], sale_price="9.90")
+    testapp.patch_json(f"/api/inventory/products/{product['id']}", {"sale_price": "12.50"},
+                       headers=shop.caller.headers)
+    log = shop.get(f"/api/audit-log?resource_type=inventory_products&resource_id={product['id']}")["data"]
+    changes = {entry["action"]: entry["changes"] for entry in log}
+    created = changes["create"]
+    # Decimals and ids as text, nothing left out of the create, bookkeeping columns not "the change".
+    assert created["sale_price"] == [None, "9.90"] and created["cost_price"] == [None, "4.00"]
+    assert created["category_id"] == [None, category["id"]] and created["id"] == [None, product["id"]]
+    assert created["name"] == [None, product["name"]] and created["is_deleted"] == [None, False]
+    assert "created_at" not in created and "updated_by" not in created
+    assert changes["update"] == {"sale_price": ["9.90", "12.50"]}
