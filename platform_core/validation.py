@@ -11,7 +11,6 @@ import re
 
 import colander
 import orjson
-from cornice.validators import colander_validator
 
 from platform_core.errors import BadRequest, ValidationFailed
 
@@ -68,15 +67,44 @@ def _has_nul(value):
     return False
 
 
-def validate_request(request, **kwargs):
-    """The validator of every platform view that declares a ``schema``."""
+def validate_request(request, schema=None, **kwargs):
+    """The validator of every platform view that declares a ``schema``: what Cornice's colander validator
+    does, with colander's messages for a value of the wrong JSON type made plain (:data:`PLAIN_MESSAGES`)."""
     if str(kwargs.get("content_type", "")).startswith("multipart/"):
         return  # an upload route (CSV import) reads its own form fields
-    deserializer = kwargs.pop("deserializer", None) or extract_json_request
+    deserializer = kwargs.get("deserializer") or extract_json_request
     cstruct = deserializer(request)
-    if request.errors or kwargs.get("schema") is None:
+    if request.errors or schema is None:
         return
-    colander_validator(request, deserializer=lambda _request: cstruct, **kwargs)
+    try:
+        deserialized = schema.deserialize(cstruct)
+    except colander.Invalid as invalid:
+        for name, message in invalid.asdict(translate=_plain(request.localizer.translate)).items():
+            location, _, field = name.partition(".")
+            request.errors.add(location, field, message)
+    else:
+        request.validated.update(deserialized)
+
+
+#: colander's messages (by message id) for a value of the wrong JSON type, some of which quote Python's
+#: own error (``5 is not a string: {'sku': ''}``), and what a client reads instead.
+PLAIN_MESSAGES = {
+    "${val} is not a string: ${err}": "Must be text",
+    '"${val}" is not a number': "Must be a number",
+    '"${val}" is neither in (${false_choices}) nor in (${true_choices})': "Must be true or false",
+    '"${val}" is not a mapping type: ${err}': "Must be an object",
+    '"${val}" is not iterable': "Must be a list",
+    "${cstruct} is not iterable": "Must be a list",
+}
+
+
+def _plain(translate):
+    """colander's ``translate`` hook: a wrong type's message made plain, any other one translated."""
+
+    def plain(message):
+        return PLAIN_MESSAGES.get(message) or translate(message)
+
+    return plain
 
 
 def request_schema(body=None, querystring=None, path=None, name="Request"):

@@ -55,3 +55,18 @@ def test_datetime_filters_respect_the_offset(testapp, admin, dbsession):
 def test_money_that_is_not_a_sane_amount_is_refused(testapp, price):
     response = testapp.post_json("/api/_test/echo", {"name": "x", "price": price}, status=400)
     assert "price" in assert_error(response, 400, "validation_error")["errors"]
+
+
+@pytest.mark.parametrize("body, field, message", [
+    ({"name": 5, "price": "1"}, "name", "Must be text"),
+    ({"name": ["a"], "price": "1"}, "name", "Must be text"),
+    ({"name": "x", "price": "1", "lines": "one"}, "lines", "Must be a list"),
+    ({"name": "x", "price": "1", "lines": [7]}, "lines.0", "Must be an object"),
+    ({"name": "x", "price": "1", "lines": [{"sku": "A", "quantity": "two"}]}, "lines.0.quantity", "Must be a number"),
+    ([], "_", "Must be an object"),
+])
+def test_a_value_of_the_wrong_json_type_gets_a_plain_field_message(testapp, body, field, message):
+    response = testapp.post_json("/api/_test/echo", body, status=400)
+    errors = assert_error(response, 400, "validation_error")["errors"]
+    # colander's own message would quote Python's error (``5 is not a string: {'name': ''}``).
+    assert errors == {field: [message]}
