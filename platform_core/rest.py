@@ -19,12 +19,28 @@ def _with_defaults(kwargs):
     return kwargs
 
 
+class PlatformService(cornice.Service):
+    """A Cornice service without the HEAD view Cornice registers beside each GET view.
+
+    Pyramid's GET view already answers HEAD (its ``request_method``
+    predicate takes HEAD too), so the copy was never reached; every request
+    of another method on the route failed its predicate first, an exception
+    built and caught. HEAD stays among the service's methods (``Allow``,
+    CORS) and is answered as before.
+    """
+
+    def add_view(self, method, view, **kwargs):
+        super().add_view(method, view, **kwargs)
+        if method.upper() == "GET" and self.definitions[-1][0] == "HEAD":
+            del self.definitions[-1]
+
+
 def api_service(name, path, description="", **kwargs):
     """A Cornice service at ``path`` (relative to the including route prefix)."""
     # depth=2: venusian must attach the service to the caller's module, not this one,
     # or ``config.scan`` of the caller's package would not find it.
     kwargs.setdefault("depth", 2)
-    return cornice.Service(name=name, path=path, description=description, **_with_defaults(kwargs))
+    return PlatformService(name=name, path=path, description=description, **_with_defaults(kwargs))
 
 
 def api_resource(**kwargs):

@@ -105,3 +105,21 @@ def test_row_reads_give_their_connection_back_when_the_request_ends(live):
         assert live.request("GET", "/api/locations", headers=caller.headers)[0] == 200
         assert live.request("GET", f"/api/locations/{created['data']['id']}", headers=caller.headers)[0] == 200
     assert pool.checkedout() == before
+
+
+def test_head_is_answered_by_the_get_view_without_a_view_of_its_own(app, testapp, factory):
+    caller = factory.caller(role="admin")
+    testapp.post_json("/api/locations", {"name": "Quay"}, headers=caller.headers, status=201)
+    for path in ("/api/locations", "/api/health"):
+        got = testapp.get(path, headers=caller.headers)
+        head = testapp.head(path, headers=caller.headers)
+        assert head.status_code == 200 and head.body == b""
+        assert head.headers["Content-Type"] == got.headers["Content-Type"]
+    # A POST is no longer tried against a HEAD view first (each such try builds and catches an exception).
+    views = app.registry.introspector.get_category("views")
+    methods = {view["introspectable"]["request_methods"] for view in views
+               if view["introspectable"]["route_name"] == "core.locations"}
+    assert methods == {"GET", "POST", None}, methods  # None: Cornice's 405 view
+    # HEAD is still among the route's methods.
+    refused = testapp.request("/api/locations", method="TRACE", headers=caller.headers, status=405)
+    assert "HEAD" in refused.headers["Allow"]

@@ -1,7 +1,9 @@
 """Building the database engine from settings, for SQLite and PostgreSQL alike."""
 
+import json
 from pathlib import Path
 
+import orjson
 from pyramid_retry import mark_error_retryable
 from sqlalchemy import engine_from_config, event
 
@@ -63,13 +65,33 @@ def build_engine(settings, prefix="sqlalchemy."):
 
 
 def _engine_options(settings, prefix):
-    """The ``prefix`` settings, with SQLite shared across threads or server connections recycled."""
+    """The ``prefix`` settings, with SQLite shared across threads or server connections recycled, and JSON
+    columns written and read with orjson."""
     options = {key: value for key, value in settings.items() if key.startswith(prefix)}
+    options.setdefault(prefix + "json_serializer", _json_text)
+    options.setdefault(prefix + "json_deserializer", _json_value)
     if options.get(prefix + "url", "").startswith("sqlite"):
         options.setdefault(prefix + "connect_args", {"check_same_thread": False})
     else:
         options.setdefault(prefix + "pool_recycle", 1800)
     return options
+
+
+def _json_text(value):
+    """A JSON column's text: orjson's (a tenth of the standard library's time, e.g. an audit row's
+    changes), or the standard library's for what orjson refuses (non-text keys, integers over 64 bits)."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return json.dumps(value)
+
+
+def _json_value(text):
+    """A JSON column's value, read back as :func:`_json_text` would accept it."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def _mark_retryable(context):
