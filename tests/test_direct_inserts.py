@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 from sqlalchemy import String, event, inspect, select
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, validates
 
 from platform_core.audit.models import AuditEntry
 from platform_core.db.flush_duties import unperformed_listeners
@@ -137,6 +137,23 @@ def test_an_unaccounted_flush_listener_sends_creates_through_the_flush(testapp, 
         create(testapp, admin)
     assert flushed == ["Downtown"]
     assert dbsession.scalar(select(Location.business_id).where(Location.name == "Downtown")) == admin.business.id
+
+
+def test_listeners_are_seen_on_sessions_with_and_without_a_dispatcher_of_their_own():
+    def listener(*args):
+        pass
+
+    assert unperformed_listeners(TenantSession(), Location) == []
+    # Added to the session class, or to SQLAlchemy's base class, after sessions were checked: seen by the next.
+    with listening(TenantSession, "after_flush", listener):
+        assert unperformed_listeners(TenantSession(), Location) == [listener]
+    with listening(Session, "after_commit", listener):
+        assert unperformed_listeners(TenantSession(), Location) == [listener]
+    # Added to one session: seen for that session only.
+    own = TenantSession()
+    with listening(own, "before_flush", listener):
+        assert unperformed_listeners(own, Location) == [listener]
+        assert unperformed_listeners(TenantSession(), Location) == []
 
 
 def test_listeners_that_concern_a_model_keep_it_out_of_direct_inserts(dbsession):

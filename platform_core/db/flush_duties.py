@@ -52,10 +52,11 @@ def unperformed_listeners(session, model):
     any ``init``/``init_failure`` listener of its instances but SQLAlchemy's
     own (a direct insert makes no instance).
     """
+    dispatch = _listeners_of(session)
     skipped = [
         listener
         for name in (*_FLUSH_EVENTS, *_TRANSACTION_EVENTS)
-        for listener in getattr(session.dispatch, name)
+        for listener in getattr(dispatch, name)
         if listener not in _PERFORMED or issubclass(model, _PERFORMED[listener])
     ]
     mapper = inspect(model)
@@ -64,3 +65,28 @@ def unperformed_listeners(session, model):
     skipped += [listener for name in ("init", "init_failure") for listener in getattr(instances, name)
                 if listener not in _SQLALCHEMY_INIT]
     return skipped
+
+
+#: Per session class, the event dispatcher of an instance that never has listeners of its own.
+_CLASS_LISTENERS = {}
+
+
+def _listeners_of(session):
+    """The event dispatcher that lists ``session``'s listeners, without making it one of its own.
+
+    SQLAlchemy gives a session its own dispatcher on first use (an event
+    fired, a listener added to that session), keeping it in the instance's
+    ``__dict__``; until then the session has only its class's listeners,
+    which the dispatcher of a blank instance of the class lists as they are
+    now (its collections are the class's own). A request session that only
+    inserts directly never needs a dispatcher of its own: making one for
+    this check cost a create some 30 calls.
+    """
+    own = vars(session).get("dispatch")
+    if own is not None:
+        return own
+    cls = type(session)
+    dispatch = _CLASS_LISTENERS.get(cls)
+    if dispatch is None:
+        dispatch = _CLASS_LISTENERS[cls] = cls.__new__(cls).dispatch
+    return dispatch
