@@ -13,6 +13,7 @@ from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, fun
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import registry
 from pyramid_retry import IRetryableError
+from transaction.interfaces import NoTransaction
 
 from platform_core.audit.models import AuditEntry
 from platform_core.db.cache import REDIS, after_commit
@@ -182,3 +183,10 @@ def test_concurrent_direct_creates_commit_each_with_its_audit_row_and_leak_no_co
     assert live.session.scalar(audited) == 7
     status, listed = live.request("GET", "/api/locations", headers=admin.headers)
     assert status == 200 and listed["meta"]["pagination"]["total"] == 7
+
+
+def test_outside_a_transaction_it_refuses_before_taking_a_connection(engine, session):
+    checked_out = engine.pool.checkedout()
+    with pytest.raises(NoTransaction):
+        write_connection(session)
+    assert engine.pool.checkedout() == checked_out and session.bind is engine and COMMITTER not in session.info

@@ -63,6 +63,7 @@ class ConnectionCommit:
     """
 
     def __init__(self, session, transaction_manager):
+        request_transaction = transaction_manager.get()  # none begun: raise before taking a connection
         self.session = session
         self.transaction_manager = transaction_manager
         self.bind = bind = session.bind
@@ -79,7 +80,7 @@ class ConnectionCommit:
             session.bind = self.connection
         session.info[COMMITTER] = self
         defer_after_commit(session)
-        transaction_manager.get().join(self)
+        request_transaction.join(self)
 
     def sortKey(self):
         # zope.sqlalchemy's data manager sorts as "~sqlalchemy:<id>": this one comes after it.
