@@ -25,8 +25,8 @@ class PlatformService(cornice.Service):
     Pyramid's GET view already answers HEAD (its ``request_method``
     predicate takes HEAD too), so the copy was never reached; every request
     of another method on the route failed its predicate first, an exception
-    built and caught. HEAD stays among the service's methods (``Allow``,
-    CORS) and is answered as before.
+    built and caught. HEAD stays among the service's methods (the ``Allow``
+    of Cornice's 405) and is answered as before.
     """
 
     def add_view(self, method, view, **kwargs):

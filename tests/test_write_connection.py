@@ -11,13 +11,14 @@ import pytest
 import transaction
 from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import registry
+from sqlalchemy.orm import registry, sessionmaker
 from pyramid_retry import IRetryableError
 from transaction.interfaces import NoTransaction
 
 from platform_core.audit.models import AuditEntry
 from platform_core.db.cache import REDIS, after_commit
 from platform_core.db.session import build_session_factory, get_tm_session
+from platform_core.db.tenancy import TenantSession
 from platform_core.db.write_connection import COMMITTER, write_connection
 from platform_core.locations.models import Location
 
@@ -136,6 +137,48 @@ def test_a_failed_commit_runs_no_after_commit_action_and_hands_the_connection_ba
         after_commit(session, lambda redis, items: seen.append(items), "key")
     assert seen == [] and labels(engine) == []
     assert engine.pool.checkedout() == checked_out and session.bind is engine
+    manager.abort()  # as pyramid_tm does after a failed commit
+    # The session's next transaction, through the ORM only, runs its own actions and none of the failed one's.
+    with manager:
+        session.add(ProbeRow(id=2, label="next"))
+        after_commit(session, lambda redis, items: seen.append(items), "next")
+    assert seen == [{"next"}] and labels(engine) == ["next"]
+
+
+@pytest.mark.parametrize("released", [True, False])
+@pytest.mark.parametrize("direct", [True, False])
+def test_a_savepoint_in_the_request_neither_runs_nor_drops_the_after_commit_actions(engine, manager, session,
+                                                                                     released, direct):
+    seen = []
+    with manager:
+        if direct:
+            write_connection(session).execute(insert(ROWS).values(id=1, label="one"))
+        else:
+            session.add(ProbeRow(id=1, label="one"))
+        after_commit(session, lambda redis, items: seen.append((sorted(items), labels(engine))), "direct")
+        savepoint = session.begin_nested()
+        session.add(ProbeRow(id=2, label="inner"))
+        session.flush()
+        savepoint.commit() if released else savepoint.rollback()
+        assert seen == []  # nothing is committed yet
+    committed = ["inner", "one"] if released else ["one"]
+    assert seen == [(["direct"], committed)] and labels(engine) == committed
+
+
+@pytest.mark.filterwarnings("error")
+def test_an_abort_inside_the_test_kits_savepoints_ends_them_innermost_first(engine, manager):
+    """As the test kit binds sessions: to a connection, each request's transaction a savepoint in it."""
+    with engine.connect() as connection:
+        outer = connection.begin()
+        session = get_tm_session(sessionmaker(bind=connection, class_=TenantSession,
+                                              join_transaction_mode="create_savepoint"), manager)
+        with pytest.raises(RuntimeError), manager:
+            write_connection(session).execute(insert(ROWS).values(id=1, label="one"))
+            assert session.scalar(select(func.count()).select_from(ROWS)) == 1  # the session's own savepoint
+            raise RuntimeError("the view failed")
+        # The outer transaction is intact and holds nothing of the request.
+        assert connection.scalar(select(func.count()).select_from(ROWS)) == 0
+        outer.rollback()
 
 
 def test_a_session_that_has_begun_lends_its_own_connection(engine, manager, session):

@@ -16,7 +16,6 @@ import decimal
 import uuid
 
 from sqlalchemy import event, inspect
-from sqlalchemy.types import TypeDecorator
 
 from platform_core.audit.models import AuditEntry
 from platform_core.db.driver import RowWriter
@@ -46,72 +45,40 @@ def _json_value(value):
 
 
 def _recorded_columns(model):
-    """(key, show) of each column an audit row records for ``model`` (computed once per class).
+    """(key, redacted) of each column an audit row records for ``model`` (computed once per class).
 
-    ``show`` turns a value of the column into what the audit row holds:
-    None when the value is JSON as it is. A model's ``SECRET_FIELDS`` are
-    never recorded; its ``REDACTED_FIELDS`` appear only as changed.
+    A model's ``SECRET_FIELDS`` are never recorded; its ``REDACTED_FIELDS``
+    appear only as changed.
     """
     columns = _RECORDED.get(model)
     if columns is None:
         secret = set(getattr(model, "SECRET_FIELDS", ()))
         redacted = set(getattr(model, "REDACTED_FIELDS", ()))
         columns = _RECORDED[model] = tuple(
-            (attr.key, _redact if attr.key in redacted else _shown_as(attr.columns[0].type))
-            for attr in inspect(model).column_attrs
+            (attr.key, attr.key in redacted) for attr in inspect(model).column_attrs
             if attr.key not in _BOOKKEEPING and attr.key not in secret)
     return columns
 
 
-def _redact(value):
-    return "[redacted]"
-
-
-def _text_of(value):
-    return None if value is None else str(value)
-
-
-def _iso_of(value):
-    return None if value is None else value.isoformat()
-
-
-#: Column Python types whose values an audit row holds as text.
-_SHOWN_AS = {decimal.Decimal: _text_of, uuid.UUID: _text_of, datetime.datetime: _iso_of, datetime.date: _iso_of,
-             datetime.time: _iso_of}
-#: Column Python types whose values are JSON as they are.
-_JSON_TYPES = frozenset({str, int, float, bool, dict, list})
-
-
-def _shown_as(column_type):
-    """How values of ``column_type`` are shown: by its Python type, or by each value's when it says none
-    (or is a decorated type, whose Python values need not be its storage's)."""
-    if isinstance(column_type, TypeDecorator):
-        return _json_value
-    try:
-        python_type = column_type.python_type
-    except NotImplementedError:
-        return _json_value
-    if python_type in _JSON_TYPES:
-        return None
-    return _SHOWN_AS.get(python_type, _json_value)
+def _shown(value, redacted):
+    return "[redacted]" if redacted else _json_value(value)
 
 
 def _created_changes(model, value_of):
     """The changes of a created row: ``value_of(key)`` of each recorded column of ``model``."""
-    return {key: [None, value_of(key) if show is None else show(value_of(key))]
-            for key, show in _recorded_columns(model)}
+    return {key: [None, _shown(value_of(key), redacted)] for key, redacted in _recorded_columns(model)}
 
 
 def _updated_changes(obj):
     state = inspect(obj)
     changes = {}
-    for key, show in _recorded_columns(type(obj)):
+    for key, redacted in _recorded_columns(type(obj)):
         history = state.attrs[key].history
         if history.has_changes():
             old = history.deleted[0] if history.deleted else None
             new = history.added[0] if history.added else None
             if old != new:
-                changes[key] = [old, new] if show is None else [show(old), show(new)]
+                changes[key] = [_shown(old, redacted), _shown(new, redacted)]
     return changes
 
 

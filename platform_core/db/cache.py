@@ -65,11 +65,15 @@ def drop_after_commit(session):
 @event.listens_for(Session, "after_commit")
 @performed_by_direct_inserts()
 def _run(session):
-    if not session.info.get(DEFERRED):
+    # A savepoint's release commits nothing yet; nor does the Session's commit inside a transaction begun
+    # outside it, which runs the actions itself.
+    if not session.in_nested_transaction() and not session.info.get(DEFERRED):
         run_after_commit(session)
 
 
 @event.listens_for(Session, "after_rollback")
 @performed_by_direct_inserts()
 def _drop(session):
-    drop_after_commit(session)
+    # A savepoint's rollback leaves the transaction's earlier work (and its actions) in place.
+    if not session.in_nested_transaction() and not session.info.get(DEFERRED):
+        drop_after_commit(session)

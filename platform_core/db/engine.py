@@ -66,10 +66,9 @@ def build_engine(settings, prefix="sqlalchemy."):
 
 def _engine_options(settings, prefix):
     """The ``prefix`` settings, with SQLite shared across threads or server connections recycled, and JSON
-    columns written and read with orjson."""
+    columns written with orjson."""
     options = {key: value for key, value in settings.items() if key.startswith(prefix)}
     options.setdefault(prefix + "json_serializer", _json_text)
-    options.setdefault(prefix + "json_deserializer", _json_value)
     if options.get(prefix + "url", "").startswith("sqlite"):
         options.setdefault(prefix + "connect_args", {"check_same_thread": False})
     else:
@@ -79,19 +78,14 @@ def _engine_options(settings, prefix):
 
 def _json_text(value):
     """A JSON column's text: orjson's (a tenth of the standard library's time, e.g. an audit row's
-    changes), or the standard library's for what orjson refuses (non-text keys, integers over 64 bits)."""
+    changes), or the standard library's for what orjson refuses (non-text keys, integers over 64 bits).
+
+    Reading stays with the standard library: orjson reads an integer over 64 bits as a float, silently.
+    """
     try:
         return orjson.dumps(value).decode()
     except TypeError:
         return json.dumps(value)
-
-
-def _json_value(text):
-    """A JSON column's value, read back as :func:`_json_text` would accept it."""
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
 
 
 def _mark_retryable(context):

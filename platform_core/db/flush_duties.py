@@ -67,8 +67,8 @@ def unperformed_listeners(session, model):
     return skipped
 
 
-#: Per session class, the event dispatcher of an instance that never has listeners of its own.
-_CLASS_LISTENERS = {}
+#: The attribute of a session class holding the event dispatcher of a blank instance (see :func:`_listeners_of`).
+_CLASS_LISTENERS = "_platform_class_listeners"
 
 
 def _listeners_of(session):
@@ -80,13 +80,16 @@ def _listeners_of(session):
     which the dispatcher of a blank instance of the class lists as they are
     now (its collections are the class's own). A request session that only
     inserts directly never needs a dispatcher of its own: making one for
-    this check cost a create some 30 calls.
+    this check cost a create some 30 calls. The blank instance's dispatcher
+    is kept on the class (``sessionmaker`` makes a class per factory), and
+    goes with it.
     """
     own = vars(session).get("dispatch")
     if own is not None:
         return own
     cls = type(session)
-    dispatch = _CLASS_LISTENERS.get(cls)
+    dispatch = cls.__dict__.get(_CLASS_LISTENERS)
     if dispatch is None:
-        dispatch = _CLASS_LISTENERS[cls] = cls.__new__(cls).dispatch
+        dispatch = cls.__new__(cls).dispatch
+        setattr(cls, _CLASS_LISTENERS, dispatch)
     return dispatch

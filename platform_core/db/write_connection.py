@@ -63,9 +63,11 @@ class ConnectionCommit:
     """
 
     def __init__(self, session, transaction_manager):
-        request_transaction = transaction_manager.get()  # none begun: raise before taking a connection
         self.session = session
         self.transaction_manager = transaction_manager
+        self.transaction = None
+        # Joined first: a transaction that cannot take resources refuses before a connection is taken.
+        transaction_manager.get().join(self)
         self.bind = bind = session.bind
         if isinstance(bind, Connection):
             self.connection, self.owned = bind, False
@@ -80,7 +82,6 @@ class ConnectionCommit:
             session.bind = self.connection
         session.info[COMMITTER] = self
         defer_after_commit(session)
-        request_transaction.join(self)
 
     def sortKey(self):
         # zope.sqlalchemy's data manager sorts as "~sqlalchemy:<id>": this one comes after it.
@@ -94,7 +95,11 @@ class ConnectionCommit:
 
     def tpc_vote(self, txn):
         if self.transaction is not None:
-            self._end(commit=True)
+            try:
+                self._end(commit=True)
+            except BaseException:
+                drop_after_commit(self.session)
+                raise
             run_after_commit(self.session)
 
     def tpc_finish(self, txn):
@@ -103,6 +108,9 @@ class ConnectionCommit:
     def abort(self, txn):
         if self.transaction is not None:
             drop_after_commit(self.session)
+            # The Session's own transaction ends first: it may hold a savepoint inside this one (the test
+            # kit's), or have rolled this one back already (a failed flush).
+            self.session.close()
             self._end(commit=False)
 
     tpc_abort = abort
@@ -114,7 +122,10 @@ class ConnectionCommit:
         """
         transaction, self.transaction = self.transaction, None
         try:
-            transaction.commit() if commit else transaction.rollback()
+            if commit:
+                transaction.commit()
+            elif transaction.is_active:
+                transaction.rollback()
         except BaseException:
             if self.owned:
                 # Its transaction may still be open on the server (SQLite keeps it after a failed COMMIT,
