@@ -59,7 +59,11 @@ class ConnectionCommit:
 
     It commits in ``tpc_vote`` and sorts after zope.sqlalchemy's data
     manager, as that one does for the same reason: the last resource to
-    vote commits, so a failed ``COMMIT`` still aborts the rest.
+    vote commits, so a failed ``COMMIT`` still aborts the rest. (When the
+    Session took part too, zope.sqlalchemy then logs a failed assertion of
+    its ``tpc_abort``: it had voted. Nothing is left half-done.) It takes
+    no part in ``transaction.savepoint()``, which nothing here uses; use
+    ``session.begin_nested()``, which works on this connection.
     """
 
     def __init__(self, session, transaction_manager):
