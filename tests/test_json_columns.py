@@ -3,6 +3,8 @@
 import pytest
 from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, cast, insert, select
 
+from tests.support.probe_tables import probe_tables
+
 METADATA = MetaData()
 DOCUMENTS = Table("probe_json_documents", METADATA, Column("id", Integer, primary_key=True),
                   Column("document", JSON, nullable=False))
@@ -10,10 +12,8 @@ DOCUMENTS = Table("probe_json_documents", METADATA, Column("id", Integer, primar
 
 @pytest.fixture
 def engine(app):
-    engine = app.registry["db_engine"]
-    METADATA.create_all(engine)
-    yield engine
-    METADATA.drop_all(engine)
+    with probe_tables(app, METADATA) as engine:
+        yield engine
 
 
 @pytest.mark.parametrize("document, read_back", [

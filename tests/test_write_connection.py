@@ -9,10 +9,10 @@ import contextlib
 
 import pytest
 import transaction
+from pyramid_retry import IRetryableError
 from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import registry, sessionmaker
-from pyramid_retry import IRetryableError
 from transaction.interfaces import NoTransaction
 
 from platform_core.audit.models import AuditEntry
@@ -21,6 +21,7 @@ from platform_core.db.session import build_session_factory, get_tm_session
 from platform_core.db.tenancy import TenantSession
 from platform_core.db.write_connection import COMMITTER, write_connection
 from platform_core.locations.models import Location
+from tests.support.probe_tables import probe_tables
 
 METADATA = MetaData()
 PARENTS = Table("probe_write_parents", METADATA, Column("id", Integer, primary_key=True))
@@ -45,10 +46,8 @@ registry().map_imperatively(ProbeRow, ROWS)
 
 @pytest.fixture
 def engine(app):
-    engine = app.registry["db_engine"]
-    METADATA.create_all(engine)
-    yield engine
-    METADATA.drop_all(engine)
+    with probe_tables(app, METADATA) as engine:
+        yield engine
 
 
 @pytest.fixture

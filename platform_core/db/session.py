@@ -152,5 +152,6 @@ def _forward(name):
 
 
 for _name in _ZOPE_EVENTS:
-    # A direct insert tells the transaction itself (mark_written), as the forwarded after_flush would.
+    # A direct insert's write joins the transaction itself (its own connection's data manager, or mark_written
+    # on the session's connection), as the forwarded after_flush would.
     event.listen(TenantSession, _name, performed_by_direct_inserts()(_forward(_name)))
