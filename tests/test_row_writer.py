@@ -13,6 +13,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, 
 from sqlalchemy.exc import CompileError, DBAPIError, IntegrityError, StatementError
 from sqlalchemy.pool import NullPool
 
+from platform_core.audit.models import AuditEntry
 from platform_core.db.driver import RowWriter
 from platform_core.db.errors import conflict_from
 from platform_core.locations.models import Location
@@ -40,7 +41,7 @@ def test_the_row_as_inserted_is_the_row_stored_defaults_included(db_connection, 
     assert row["created_at"] is not None and row["created_at"].replace(tzinfo=None) == stored["created_at"].replace(
         tzinfo=None)
     assert row["deleted_at"] is None and set(row) == set(TABLE.c.keys())
-    assert (writer._plans[db_connection.dialect] is not False) == (db_connection.dialect.name == "postgresql")
+    assert (writer._plans[(db_connection.dialect, None)] is not False) == (db_connection.dialect.name == "postgresql")
 
 
 def test_a_unique_violation_is_the_integrity_error_core_raises(db_connection, business):
@@ -51,6 +52,64 @@ def test_a_unique_violation_is_the_integrity_error_core_raises(db_connection, bu
         writer.insert(db_connection, location(business))
     savepoint.rollback()
     assert conflict_from(raised.value).errors == {"name": ["Already taken"]}
+
+
+AUDIT = AuditEntry.__table__
+
+
+def entry_of(row, **extra):
+    """An audit row of ``row``, a location as inserted."""
+    return {"business_id": row["business_id"], "action": "create", "resource_type": "locations",
+            "resource_id": str(row["id"]), "changes": {"phone": [None, row["phone"]]}, **extra}
+
+
+def stored(connection, table, row_id):
+    return connection.execute(select(table).where(table.c.id == row_id)).mappings().one_or_none()
+
+
+def test_a_row_and_its_companion_go_in_one_statement_on_postgresql(db_connection, business):
+    statements = []
+    event.listen(db_connection, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    row, entry = RowWriter(TABLE).insert_with(db_connection, location(business), RowWriter(AUDIT), entry_of)
+    # One statement on PostgreSQL (the companion's INSERT in its WITH clause), two on SQLite.
+    assert len(statements) == (1 if db_connection.dialect.name == "postgresql" else 2), statements
+    assert stored(db_connection, TABLE, row["id"])["phone"] == "" == row["phone"]
+    audit = stored(db_connection, AUDIT, entry["id"])
+    # The companion was made from the row as inserted (its defaults filled), and completed with its own.
+    assert audit["resource_id"] == str(row["id"]) and audit["changes"] == {"phone": [None, ""]}
+    assert entry["at"] is not None and audit["at"].replace(tzinfo=None) == entry["at"].replace(tzinfo=None)
+
+
+def test_a_unique_violation_of_the_row_writes_neither_row(db_connection, business):
+    writer, audit = RowWriter(TABLE), RowWriter(AUDIT)
+    writer.insert(db_connection, location(business))
+    entry_id = uuid.uuid4()
+    savepoint = db_connection.begin_nested()
+    with pytest.raises(IntegrityError) as raised:
+        writer.insert_with(db_connection, location(business), audit, functools.partial(entry_of, id=entry_id))
+    savepoint.rollback()
+    assert conflict_from(raised.value).errors == {"name": ["Already taken"]}
+    assert stored(db_connection, AUDIT, entry_id) is None
+
+
+def test_a_companion_value_its_type_cannot_take_writes_neither_row(db_connection, business):
+    values = location(business)
+    savepoint = db_connection.begin_nested()
+    with pytest.raises(StatementError):
+        RowWriter(TABLE).insert_with(db_connection, values, RowWriter(AUDIT),
+                                     functools.partial(entry_of, changes={"bad": {1j}}))
+    savepoint.rollback()
+    assert stored(db_connection, TABLE, values["id"]) is None
+
+
+def test_a_companion_of_a_column_the_table_lacks_is_refused(db_connection, business):
+    values = location(business)
+    savepoint = db_connection.begin_nested()
+    with pytest.raises(CompileError, match="Unconsumed column names: colour"):
+        RowWriter(TABLE).insert_with(db_connection, values, RowWriter(AUDIT),
+                                     functools.partial(entry_of, colour="blue"))
+    savepoint.rollback()
+    assert stored(db_connection, TABLE, values["id"]) is None
 
 
 def test_columns_the_table_lacks_are_refused(db_connection, business):
@@ -78,8 +137,6 @@ def test_a_lost_connection_is_reported_as_core_reports_it(app, business, db_conn
 
 
 def test_a_value_its_type_cannot_take_is_the_statement_error_core_raises(db_connection, business):
-    from platform_core.audit.models import AuditEntry
-
     entry = {"business_id": business.id, "action": "create", "resource_type": "x", "resource_id": "1",
              "changes": {"bad": {1j}}}
     savepoint = db_connection.begin_nested()

@@ -85,13 +85,19 @@ def test_product_detail_runs_one_statement_after_warm_up(testapp, admin, stateme
     assert len(sent) == 1, sent
 
 
-def test_product_create_runs_two_statements_after_warm_up(testapp, admin, statements):
+def test_product_create_runs_one_statement_on_postgresql_two_elsewhere_after_warm_up(testapp, admin, statements,
+                                                                                     db_connection):
     numbers = iter(range(100))
 
     def create_product():
         new_product(testapp, admin, next(numbers))
 
     sent = statements_of(statements, create_product)
-    # Target: 2, the product's INSERT and its audit_log row's (no category is named, so no lookup).
-    assert len(sent) == 2, sent
-    assert all(statement.lstrip().upper().startswith("INSERT") for statement in sent), sent
+    # The product's INSERT and its audit_log row's (no category is named, so no lookup): on PostgreSQL one
+    # statement, the audit row's INSERT in its WITH clause; SQLite has no data-modifying WITH.
+    if db_connection.dialect.name == "postgresql":
+        assert len(sent) == 1, sent
+        assert sent[0].lstrip().upper().startswith("WITH COMPANION_ROW AS") and "INSERT INTO audit_log" in sent[0]
+    else:
+        assert len(sent) == 2, sent
+        assert all(statement.lstrip().upper().startswith("INSERT") for statement in sent), sent

@@ -8,7 +8,8 @@ filled by then); the rows are inserted after the flush with one Core
 ``INSERT`` on its connection: an audit row is never read back as an object,
 and sending it through the unit of work cost as much as the change itself.
 A direct insert (:mod:`platform_core.db.inserts`) records its row with
-:func:`record_inserted_row`, the same row a flush would have written.
+:func:`insert_recorded`, the same row a flush would have written, sent
+with the row's own ``INSERT`` as one statement on PostgreSQL.
 """
 
 import datetime
@@ -100,12 +101,17 @@ def _action_for(changes):
     return "update"
 
 
-def record_inserted_row(connection, model, row):
-    """Insert the audit row of ``row``, a row of ``model`` written without a flush (``row`` holds every
-    column's inserted value, ``created_by`` the actor), on ``connection``, in the same transaction."""
-    changes = _created_changes(model, row.get)
-    _ENTRY_WRITER.insert(connection, _entry(row["business_id"], row["created_by"], "create", model.__tablename__,
-                                            row["id"], changes))
+def insert_recorded(connection, writer, model, values):
+    """Insert ``values``, a row of ``model`` written without a flush, with ``writer`` (a RowWriter of its
+    table) on ``connection``, and its audit row in the same statement where the database allows it
+    (:meth:`~platform_core.db.driver.RowWriter.insert_with`); the row as inserted (``created_by`` its actor)."""
+
+    def entry_of(row):
+        return _entry(row["business_id"], row["created_by"], "create", model.__tablename__, row["id"],
+                      _created_changes(model, row.get))
+
+    row, _ = writer.insert_with(connection, values, _ENTRY_WRITER, entry_of)
+    return row
 
 
 @event.listens_for(TenantSession, "before_flush")

@@ -13,7 +13,7 @@ keep to Core.
 
 import inspect
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
 from sqlalchemy.exc import CompileError
 
 
@@ -35,6 +35,10 @@ def run_on_cursor(connection, cursor, sql, values, fetch=False, on_error=None):
     if dispatch.after_cursor_execute:
         dispatch.after_cursor_execute(connection, cursor, sql, values, None, False)
     return rows
+
+
+#: Prefix of a companion row's parameters in a paired statement (:meth:`RowWriter.insert_with`).
+COMPANION = "companion__"
 
 
 class RowWriter:
@@ -62,52 +66,99 @@ class RowWriter:
         self.defaults = {column.key: _default_function(column) for column in table.columns}
         #: Whether rows can be completed here (every default known).
         self.completes_rows = None not in self.defaults.values()
-        #: Per dialect: (sql, [(key, bind processor)]) for the driver, or False for Core.
+        #: Per (dialect, companion writer or None): (sql, [(parameter, bind processor)]) for the driver, or False.
         self._plans = {}
 
     def insert(self, connection, values):
         """Insert ``values`` (column keys; any other key is a ``CompileError``) on ``connection``; the row
         as inserted, a value for every column."""
+        plan = self._plan_for(connection.dialect, None)
+        if plan is False:
+            self._refuse_unknown(values)
+            inserted = connection.execute(self.statement, values).last_inserted_params()
+            return {key: inserted.get(key) for key in self.defaults}
+        row = self._complete(values)
+        _send(connection, plan, row)
+        return row
+
+    def insert_with(self, connection, values, companion, companion_values):
+        """Insert ``values`` and a row of ``companion`` (another writer) made by ``companion_values(row)``
+        from this row as inserted; both rows as inserted.
+
+        On PostgreSQL both go in one statement, the companion's ``INSERT`` as
+        a data-modifying ``WITH`` clause (one round trip fewer, and both rows
+        or neither, as for any statement); elsewhere as two statements.
+        """
+        plan = self._plan_for(connection.dialect, companion)
+        if plan is False:
+            row = self.insert(connection, values)
+            return row, companion.insert(connection, companion_values(row))
+        row = self._complete(values)
+        other = companion._complete(companion_values(row))
+        _send(connection, plan, {**row, **{COMPANION + key: value for key, value in other.items()}})
+        return row, other
+
+    def _refuse_unknown(self, values):
         unknown = values.keys() - self.keys
         if unknown:
             raise CompileError(f"Unconsumed column names: {', '.join(sorted(unknown))}")
-        dialect = connection.dialect
-        plan = self._plans.get(dialect)
+
+    def _complete(self, values):
+        """``values`` with every left-out column's default."""
+        self._refuse_unknown(values)
+        return {key: values[key] if key in values else default() for key, default in self.defaults.items()}
+
+    def _plan_for(self, dialect, companion):
+        """The plan of this writer's statement (with ``companion``'s row when given) on ``dialect``, made once."""
+        plan = self._plans.get((dialect, companion), None)
         if plan is None:
-            plan = self._plans[dialect] = self._plan(dialect)
-        if plan is False:
-            inserted = connection.execute(self.statement, values).last_inserted_params()
-            return {key: inserted.get(key) for key in self.defaults}
-        sql, processors = plan
-        row = {key: values[key] if key in values else default() for key, default in self.defaults.items()}
-        parameters = dict(row)
-        cursor = connection.connection.cursor()
+            plan = self._plans[(dialect, companion)] = self._plan(dialect, companion)
+        return plan
 
-        def failed(error):
-            # Core's own handling of a failed execution (SQLAlchemy's private API; it always raises).
-            connection._handle_dbapi_exception(error, sql, parameters, cursor, None)
-
-        try:
-            try:
-                for key, process in processors:
-                    parameters[key] = process(parameters[key])
-            except BaseException as error:
-                failed(error)
-            run_on_cursor(connection, cursor, sql, parameters, on_error=failed)
-        finally:
-            cursor.close()
-        return row
-
-    def _plan(self, dialect):
-        """(sql, [(key, bind processor)]) for the driver, or False."""
+    def _plan(self, dialect, companion):
+        """(sql, [(parameter, bind processor)]) for the driver, or False."""
         if dialect.paramstyle != "pyformat" or not self.completes_rows:
             return False
-        compiled = self.statement.compile(dialect=dialect, column_keys=list(self.defaults))
+        statement = self.statement
+        if companion is not None:
+            if (dialect.name != "postgresql" or companion._plan_for(dialect, None) is False
+                    or any(COMPANION + key in self.keys for key in companion.keys)):
+                return False
+            statement = statement.add_cte(insert(companion.table).values({
+                column: bindparam(COMPANION + column.key, type_=column.type) for column in companion.table.columns
+            }).cte("companion_row"))
+        compiled = statement.compile(dialect=dialect, column_keys=list(self.defaults))
         if compiled.escaped_bind_names:
             return False  # column keys SQLAlchemy renames in the SQL: Core maps them
         processors = [(key, process) for key, bind in compiled.binds.items()
                       if (process := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None]
         return str(compiled), processors
+
+
+def _send(connection, plan, row):
+    """Run a plan's statement with ``row``'s values on ``connection``'s DB-API cursor.
+
+    An error of the execution (a value a type cannot take, the driver's)
+    goes through the connection's own error handling, as a Core
+    execution's would.
+    """
+    sql, processors = plan
+    parameters = dict(row)
+    cursor = connection.connection.cursor()
+
+    def failed(error):
+        # Core's own handling of a failed execution (SQLAlchemy's private API; it always raises).
+        connection._handle_dbapi_exception(error, sql, parameters, cursor, None)
+
+    try:
+        try:
+            for key, process in processors:
+                parameters[key] = process(parameters[key])
+        except BaseException as error:
+            failed(error)
+        run_on_cursor(connection, cursor, sql, parameters, on_error=failed)
+    finally:
+        cursor.close()
 
 
 def _none():

@@ -16,7 +16,8 @@ through the flush when a listener is not accounted for):
   a new id and the acting user;
 - leaves out a ``None`` the client sent for a column with a default, so the
   default applies, as the ORM does;
-- inserts the audit row in the same transaction;
+- inserts the audit row in the same transaction (in the same statement on
+  PostgreSQL);
 - bumps the table's count version once the transaction commits;
 - writes in the request's transaction, on a connection of its own when the
   session has not begun one (:mod:`platform_core.db.write_connection`).
@@ -30,7 +31,7 @@ import uuid
 from sqlalchemy import inspect
 from sqlalchemy.orm import make_transient_to_detached
 
-from platform_core.audit.recorder import record_inserted_row
+from platform_core.audit.recorder import insert_recorded
 from platform_core.db.counts import rows_changed
 from platform_core.db.driver import RowWriter
 from platform_core.db.flush_duties import unperformed_listeners
@@ -78,10 +79,9 @@ class DirectInsert:
         user_id = acting_user(session)
         given = {key: value for key, value in values.items() if value is not None or key not in self._defaulted}
         connection = write_connection(session)
-        row = self.writer.insert(connection, {
+        row = insert_recorded(connection, self.writer, self.model, {
             **given, "id": uuid.uuid4(), "business_id": business_id, "created_by": user_id, "updated_by": user_id,
         })
-        record_inserted_row(connection, self.model, row)
         rows_changed(session, (self.model.__tablename__, business_id))
         return row
 
