@@ -364,6 +364,7 @@ def main(argv=None):
         emit({"bench": "meta", "started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
               "revision": git_revision(), "cpus": os.cpu_count(), "loadavg": [round(x, 2) for x in os.getloadavg()],
               "python": python_platform.python_version(), "postgresql": postgres, "redis": redis_version,
+              "redis_parser": "hiredis" if redis.utils.HIREDIS_AVAILABLE else "python",
               "wrk_threads": options.threads, "wrk_connections": options.connections,
               "server": "waitress, 1 process, 4 threads", "duration_s": options.duration, "runs": options.runs,
               "businesses": options.businesses, "products_per_business": options.products, "big": options.big})
