@@ -22,8 +22,9 @@ request does, in as few round trips as that work allows:
   as the platform's (``platform_core.db.counts``: a per-business version
   key, the count under it, counted on a miss); detail: one row of the
   business, not deleted; create: the body validated, the product and its
-  ``audit_log`` row inserted in one transaction, a duplicate SKU answered
-  409, the count version bumped after the commit;
+  ``audit_log`` row inserted by one statement (the audit row's ``INSERT`` in
+  a ``WITH`` clause, as the platform sends them) in one transaction, a
+  duplicate SKU answered 409, the count version bumped after the commit;
 - the contract's envelope, rendered with orjson.
 
 Reads run in autocommit (under READ COMMITTED a transaction gives each
@@ -90,6 +91,8 @@ INSERT_SQL = (f"INSERT INTO inventory_products ({COLUMNS}, business_id, is_delet
               f"VALUES ({', '.join(['%s'] * (len(FIELDS) + 2))})")
 AUDIT_SQL = ("INSERT INTO audit_log (id, business_id, actor_id, action, resource_type, resource_id, at, changes) "
              "VALUES (%s, %s, %s, 'create', 'inventory_products', %s, %s, %s)")
+#: The product and its audit row in one statement, as the platform sends them on PostgreSQL.
+CREATE_SQL = f"WITH audit_row AS ({AUDIT_SQL}) {INSERT_SQL}"
 
 MONEY = re.compile(r"^\d{1,10}(\.\d{1,2})?$")
 QUANTITY = re.compile(r"^\d{1,7}(\.\d{1,3})?$")
@@ -320,9 +323,9 @@ def create_product(request, backends, connection):
     try:
         with connection.driver_connection.transaction():
             cursor = connection.cursor()
-            cursor.execute(AUDIT_SQL, (uuid.uuid4(), business_id, user_id, str(product_id), now,
-                                       orjson.dumps(changes).decode()))
-            cursor.execute(INSERT_SQL, (*(values[name] for name in FIELDS), business_id, False))
+            cursor.execute(CREATE_SQL, (uuid.uuid4(), business_id, user_id, str(product_id), now,
+                                        orjson.dumps(changes).decode(),
+                                        *(values[name] for name in FIELDS), business_id, False))
     except psycopg.errors.UniqueViolation:
         raise Failure(409, "conflict", "A unique value is already taken", {"sku": ["Already taken"]}) from None
     pipeline = backends.redis.pipeline()

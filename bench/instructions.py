@@ -18,6 +18,7 @@ Needs Debian's ``valgrind``; about a minute per endpoint.
 """
 
 import argparse
+import fcntl
 import json
 import os
 import re
@@ -25,10 +26,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import uuid
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 WARM_UP = 40
+#: Both child runs hash alike, so dict and set layouts do not differ between them.
+CHILD_ENV = {**os.environ, "PYTHONHASHSEED": "0"}
 
 
 def requests_of(fixture, endpoint):
@@ -41,6 +45,7 @@ def requests_of(fixture, endpoint):
     write = {"Authorization": f"Bearer {writer['users']['admin']['access_token']}", "X-Business-Id": writer["id"]}
     ids = Path(business["ids_file"]).read_text().split()
     counter = iter(range(10**9))
+    run = uuid.uuid4().hex[:8]  # SKUs no earlier run (of a database kept with --keep-db) has taken
 
     def request(path, headers=None, body=None):
         made = Request.blank(path, method="POST" if body else "GET", headers=headers or {},
@@ -51,7 +56,7 @@ def requests_of(fixture, endpoint):
 
     def create():
         n = next(counter)
-        sku = f"COUNT-{os.getpid()}-{n}"
+        sku = f"COUNT-{run}-{n}"
         return request("/api/inventory/products", write, {
             "name": f"Bench product {sku}", "sku": sku, "barcode": str(7700000000000 + n), "unit": "bottle",
             "cost_price": "4.20", "sale_price": "9.90", "tax_rate": "23.00", "reorder_point": "5",
@@ -97,7 +102,7 @@ def instructions(args, app, endpoint, count):
                sys.executable, __file__, "--child", app, endpoint, "--requests", str(args.requests),
                "--ini", args.ini, "--env", args.env] + (["--count"] if count else [])
     with tempfile.TemporaryFile("w+") as output:
-        done = subprocess.run(command, stdout=output, stderr=subprocess.STDOUT, text=True)
+        done = subprocess.run(command, stdout=output, stderr=subprocess.STDOUT, text=True, env=CHILD_ENV)
         output.seek(0)
         text = output.read()
     found = re.search(r"I\s+refs:\s+([\d,]+)", text)
@@ -108,11 +113,29 @@ def instructions(args, app, endpoint, count):
 
 def per_request(args, app, endpoint):
     """Instructions per request: the two child runs side by side (two cores), their difference."""
-    with subprocess.Popen([sys.executable, __file__, "--baseline", app, endpoint, "--requests", str(args.requests),
-                           "--ini", args.ini, "--env", args.env], stdout=subprocess.PIPE, text=True) as baseline:
+    baseline = subprocess.Popen([sys.executable, __file__, "--baseline", app, endpoint, "--requests",
+                                 str(args.requests), "--ini", args.ini, "--env", args.env],
+                                stdout=subprocess.PIPE, text=True)
+    try:
         counted = instructions(args, app, endpoint, count=True)
-        base = int(baseline.stdout.read())
-    return (counted - base) // args.requests
+    except BaseException:
+        baseline.kill()
+        baseline.wait()
+        raise
+    output = baseline.communicate()[0].strip()
+    if baseline.returncode != 0 or not output:
+        raise SystemExit(f"the baseline run of {app} {endpoint} failed")
+    return (counted - int(output)) // args.requests
+
+
+def hold_bench_lock():
+    """The lock ``bench/run`` holds: this script's creates must not land in a load measurement."""
+    lock = open(HERE / "results" / ".lock", "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise SystemExit("a bench run holds bench/results/.lock; wait for it to finish") from None
+    return lock
 
 
 def main():
@@ -133,6 +156,7 @@ def main():
         return
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is needed: apt-get install valgrind")
+    lock = hold_bench_lock()  # noqa: F841 (held until the process ends)
     for endpoint in args.endpoints.split(","):
         figures = {app: per_request(args, app, endpoint) for app in ("platform", "bare")}
         print(json.dumps({"bench": "instructions", "endpoint": endpoint, "requests": args.requests, **figures,

@@ -11,10 +11,11 @@ import uuid
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, event, select, text
 from sqlalchemy.exc import CompileError, DBAPIError, IntegrityError, StatementError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.pool import NullPool
 
 from platform_core.audit.models import AuditEntry
-from platform_core.db.driver import RowWriter
+from platform_core.db.driver import COMPANION, RowWriter
 from platform_core.db.errors import conflict_from
 from platform_core.locations.models import Location
 
@@ -67,12 +68,27 @@ def stored(connection, table, row_id):
     return connection.execute(select(table).where(table.c.id == row_id)).mappings().one_or_none()
 
 
-def test_a_row_and_its_companion_go_in_one_statement_on_postgresql(db_connection, business):
+@pytest.fixture
+def sent(db_connection):
+    """The statements sent on the test's connection from here on (the test kit's savepoints left out)."""
     statements = []
-    event.listen(db_connection, "before_cursor_execute", lambda *args: statements.append(args[2]))
+
+    def record(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            statements.append(statement)
+
+    event.listen(db_connection, "before_cursor_execute", record)
+    yield statements
+    event.remove(db_connection, "before_cursor_execute", record)
+
+
+def on_postgresql(connection):
+    return connection.dialect.name == "postgresql"
+
+
+def test_a_row_and_its_companion_are_one_statement_on_postgresql_two_elsewhere(db_connection, business, sent):
     row, entry = RowWriter(TABLE).insert_with(db_connection, location(business), RowWriter(AUDIT), entry_of)
-    # One statement on PostgreSQL (the companion's INSERT in its WITH clause), two on SQLite.
-    assert len(statements) == (1 if db_connection.dialect.name == "postgresql" else 2), statements
+    assert len(sent) == (1 if on_postgresql(db_connection) else 2), sent
     assert stored(db_connection, TABLE, row["id"])["phone"] == "" == row["phone"]
     audit = stored(db_connection, AUDIT, entry["id"])
     # The companion was made from the row as inserted (its defaults filled), and completed with its own.
@@ -80,36 +96,60 @@ def test_a_row_and_its_companion_go_in_one_statement_on_postgresql(db_connection
     assert entry["at"] is not None and audit["at"].replace(tzinfo=None) == entry["at"].replace(tzinfo=None)
 
 
-def test_a_unique_violation_of_the_row_writes_neither_row(db_connection, business):
+def test_a_unique_violation_of_the_row_fails_the_companions_statement_too(db_connection, business, sent):
     writer, audit = RowWriter(TABLE), RowWriter(AUDIT)
     writer.insert(db_connection, location(business))
-    entry_id = uuid.uuid4()
+    sent.clear()
     savepoint = db_connection.begin_nested()
     with pytest.raises(IntegrityError) as raised:
-        writer.insert_with(db_connection, location(business), audit, functools.partial(entry_of, id=entry_id))
+        writer.insert_with(db_connection, location(business), audit, entry_of)
     savepoint.rollback()
     assert conflict_from(raised.value).errors == {"name": ["Already taken"]}
-    assert stored(db_connection, AUDIT, entry_id) is None
+    if on_postgresql(db_connection):
+        # The audit row was part of the failed statement: no statement of its own.
+        assert len(sent) == 1 and "INSERT INTO audit_log" in sent[0], sent
+    else:
+        # The row's INSERT failed first: the audit row's was never sent.
+        assert not any("INSERT INTO audit_log" in statement for statement in sent), sent
 
 
-def test_a_companion_value_its_type_cannot_take_writes_neither_row(db_connection, business):
-    values = location(business)
+def test_a_companion_value_its_type_cannot_take_fails_the_rows_statement_on_postgresql(db_connection, business,
+                                                                                    sent):
     savepoint = db_connection.begin_nested()
     with pytest.raises(StatementError):
-        RowWriter(TABLE).insert_with(db_connection, values, RowWriter(AUDIT),
+        RowWriter(TABLE).insert_with(db_connection, location(business), RowWriter(AUDIT),
                                      functools.partial(entry_of, changes={"bad": {1j}}))
     savepoint.rollback()
-    assert stored(db_connection, TABLE, values["id"]) is None
+    # PostgreSQL: the one statement, the row's INSERT with it, is the one that fails (the driver cannot
+    # write the value). SQLite: the row's own INSERT went first; the caller's transaction, rolled back on
+    # the error, removes it.
+    assert len(sent) == 1, sent
+    assert ("INSERT INTO audit_log" in sent[0]) == on_postgresql(db_connection), sent
 
 
-def test_a_companion_of_a_column_the_table_lacks_is_refused(db_connection, business):
-    values = location(business)
+def test_a_companion_of_a_column_its_table_lacks_is_refused_before_sending_on_postgresql(db_connection, business,
+                                                                                       sent):
     savepoint = db_connection.begin_nested()
     with pytest.raises(CompileError, match="Unconsumed column names: colour"):
-        RowWriter(TABLE).insert_with(db_connection, values, RowWriter(AUDIT),
+        RowWriter(TABLE).insert_with(db_connection, location(business), RowWriter(AUDIT),
                                      functools.partial(entry_of, colour="blue"))
     savepoint.rollback()
-    assert stored(db_connection, TABLE, values["id"]) is None
+    assert len(sent) == (0 if on_postgresql(db_connection) else 1), sent
+
+
+def test_pairs_postgresql_cannot_send_as_one_statement_are_two():
+    dialect = postgresql.psycopg.dialect()
+    assert RowWriter(TABLE)._plan_for(dialect, RowWriter(AUDIT)) is not False
+    # A companion with a server-side default (its row cannot be completed here), or whose parameter names
+    # would collide with the row's columns, is sent on its own.
+    served = Table("row_writer_served", MetaData(), Column("id", Integer, primary_key=True),
+                   Column("at", String, server_default="now"))
+    assert RowWriter(TABLE)._plan_for(dialect, RowWriter(served)) is False
+    clashing = Table("row_writer_clash", MetaData(), Column("id", Integer, primary_key=True, default=1),
+                     Column(f"{COMPANION}id", Integer, default=1))
+    assert RowWriter(clashing)._plan_for(dialect, RowWriter(AUDIT)) is False
+    # Without data-modifying WITH clauses (SQLite's Core path), never one statement.
+    assert RowWriter(TABLE)._plan_for(sqlite.dialect(), RowWriter(AUDIT)) is False
 
 
 def test_columns_the_table_lacks_are_refused(db_connection, business):

@@ -104,7 +104,8 @@ def _action_for(changes):
 def insert_recorded(connection, writer, model, values):
     """Insert ``values``, a row of ``model`` written without a flush, with ``writer`` (a RowWriter of its
     table) on ``connection``, and its audit row in the same statement where the database allows it
-    (:meth:`~platform_core.db.driver.RowWriter.insert_with`); the row as inserted (``created_by`` its actor)."""
+    (:meth:`~platform_core.db.driver.RowWriter.insert_with`); the row as inserted. ``values`` name the actor
+    as ``created_by``: the audit row's ``actor_id``."""
 
     def entry_of(row):
         return _entry(row["business_id"], row["created_by"], "create", model.__tablename__, row["id"],

@@ -110,7 +110,7 @@ class RowWriter:
 
     def _plan_for(self, dialect, companion):
         """The plan of this writer's statement (with ``companion``'s row when given) on ``dialect``, made once."""
-        plan = self._plans.get((dialect, companion), None)
+        plan = self._plans.get((dialect, companion))
         if plan is None:
             plan = self._plans[(dialect, companion)] = self._plan(dialect, companion)
         return plan
@@ -136,12 +136,8 @@ class RowWriter:
 
 
 def _send(connection, plan, row):
-    """Run a plan's statement with ``row``'s values on ``connection``'s DB-API cursor.
-
-    An error of the execution (a value a type cannot take, the driver's)
-    goes through the connection's own error handling, as a Core
-    execution's would.
-    """
+    """Run a plan's statement with ``row``'s values (bind processors applied) on ``connection``'s DB-API
+    cursor; its errors go through the connection's own handling (see :class:`RowWriter`)."""
     sql, processors = plan
     parameters = dict(row)
     cursor = connection.connection.cursor()
