@@ -98,12 +98,17 @@ class RedisTrips:
         client.pipeline = counted_pipeline
 
 
-def endpoints(fixture):
-    business = fixture["businesses"][0]
-    writer = fixture["businesses"][1]
+def callers(fixture):
+    """(read headers, write headers, product ids read): an admin of the first business reads, one of the second
+    writes, as in the load bench."""
+    business, writer = fixture["businesses"][0], fixture["businesses"][1]
     read = {"Authorization": f"Bearer {business['users']['admin']['access_token']}", "X-Business-Id": business["id"]}
     write = {"Authorization": f"Bearer {writer['users']['admin']['access_token']}", "X-Business-Id": writer["id"]}
-    ids = Path(business["ids_file"]).read_text().split()
+    return read, write, Path(business["ids_file"]).read_text().split()
+
+
+def endpoints(fixture):
+    read, write, ids = callers(fixture)
     counter = iter(range(10**9))
 
     def create(app):

@@ -40,10 +40,9 @@ def requests_of(fixture, endpoint):
     import orjson
     from webob import Request
 
-    business, writer = fixture["businesses"][0], fixture["businesses"][1]
-    read = {"Authorization": f"Bearer {business['users']['admin']['access_token']}", "X-Business-Id": business["id"]}
-    write = {"Authorization": f"Bearer {writer['users']['admin']['access_token']}", "X-Business-Id": writer["id"]}
-    ids = Path(business["ids_file"]).read_text().split()
+    import anatomy
+
+    read, write, ids = anatomy.callers(fixture)
     counter = iter(range(10**9))
     run = uuid.uuid4().hex[:8]  # SKUs no earlier run (of a database kept with --keep-db) has taken
 
