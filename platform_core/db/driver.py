@@ -7,8 +7,9 @@ of a create. :func:`run_on_cursor` is the one place that sends compiled SQL
 to a DB-API cursor instead (listeners of ``before_cursor_execute`` and
 ``after_cursor_execute`` — statement counters, tracers — still see it);
 :class:`~platform_core.db.rows.PreparedRead` uses it for reads and
-:class:`RowWriter` for single-row inserts. On other drivers (SQLite) both
-keep to Core.
+:class:`RowWriter` for single-row inserts (and a row with its audit row
+as one statement, :meth:`RowWriter.insert_with`). On other drivers (SQLite)
+both keep to Core.
 """
 
 import inspect
