@@ -42,6 +42,19 @@ def load_env(path):
             os.environ[name] = value
 
 
+def bench_fixture(env_path):
+    """The seeded bench's fixture (businesses, users, tokens, product ids), its environment (``bench/results/env``,
+    written by ``bench/run``) loaded first."""
+    load_env(env_path)
+    return json.loads(Path(os.environ["BENCH_WORKDIR"], "fixture.json").read_text())
+
+
+def bare_app(token_cache=False):
+    """The bare reference app on the bench's database and Redis (after :func:`bench_fixture`)."""
+    return bare.make_app(os.environ["BENCH_DATABASE_URL"], os.environ["BENCH_REDIS_URL"], os.environ["BENCH_SECRET"],
+                         token_cache)
+
+
 class Counters:
     """SQL statements, pool checkouts (pings) and transactions of one engine."""
 
@@ -247,13 +260,11 @@ def main():
     parser.add_argument("--breakdown", action="store_true",
                         help="instead of the profile: the share of each part of a request (cProfile)")
     args = parser.parse_args()
-    load_env(args.env)
-    fixture = json.loads(Path(os.environ["BENCH_WORKDIR"], "fixture.json").read_text())
+    fixture = bench_fixture(args.env)
     platform_app = get_app(args.ini)
     # Writes run on db_engine, reads on db_read_engine (autocommit; its "begin" sends no BEGIN).
     platform_counters = Counters([platform_app.registry["db_engine"], platform_app.registry["db_read_engine"]])
-    bare_wsgi = bare.make_app(os.environ["BENCH_DATABASE_URL"], os.environ["BENCH_REDIS_URL"],
-                              os.environ["BENCH_SECRET"])
+    bare_wsgi = bare_app()
     bare_counters = Counters(pool=bare_wsgi.registry["backends"].pool)
     environ = {"REMOTE_ADDR": "127.0.0.1"}
     targets = {"platform": (webtest.TestApp(platform_app, extra_environ=environ), platform_counters,

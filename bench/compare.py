@@ -16,8 +16,6 @@ token verification like the platform.
 """
 
 import argparse
-import json
-import os
 import statistics
 import sys
 import time
@@ -30,7 +28,6 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import anatomy  # noqa: E402
-import bare  # noqa: E402
 
 
 def main():
@@ -44,14 +41,11 @@ def main():
     parser.add_argument("--bare-token-cache", action="store_true",
                         help="the bare app memoizes token verification as the platform does (bench/bare.py)")
     args = parser.parse_args()
-    anatomy.load_env(args.env)
-    fixture = json.loads(Path(os.environ["BENCH_WORKDIR"], "fixture.json").read_text())
+    fixture = anatomy.bench_fixture(args.env)
     environ = {"REMOTE_ADDR": "127.0.0.1"}
     apps = {
         "platform": webtest.TestApp(get_app(args.ini), extra_environ=environ),
-        "bare": webtest.TestApp(bare.make_app(os.environ["BENCH_DATABASE_URL"], os.environ["BENCH_REDIS_URL"],
-                                              os.environ["BENCH_SECRET"], args.bare_token_cache),
-                                extra_environ=environ),
+        "bare": webtest.TestApp(anatomy.bare_app(args.bare_token_cache), extra_environ=environ),
     }
     calls = anatomy.endpoints(fixture)
     print("endpoint   platform_cpu_ms  bare_cpu_ms  ratio_in_process  ratio_with_server")

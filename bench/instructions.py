@@ -74,16 +74,14 @@ def child(args):
     """Build one app, warm it up, then serve ``args.requests`` requests (the part valgrind's count differs by)."""
     sys.path.insert(0, str(HERE))
     import anatomy
-    import bare
 
-    anatomy.load_env(args.env)
-    fixture = json.loads(Path(os.environ["BENCH_WORKDIR"], "fixture.json").read_text())
+    fixture = anatomy.bench_fixture(args.env)
     if args.app == "platform":
         from pyramid.paster import get_app
 
         app = get_app(args.ini)
     else:
-        app = bare.make_app(os.environ["BENCH_DATABASE_URL"], os.environ["BENCH_REDIS_URL"], os.environ["BENCH_SECRET"])
+        app = anatomy.bare_app()
     next_request = requests_of(fixture, args.endpoint)
     batch = [next_request() for _ in range(WARM_UP + args.requests)]
 

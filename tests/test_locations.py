@@ -1,10 +1,11 @@
 """The standard resource, through its reference example /api/locations."""
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from platform_core.audit.models import AuditEntry
 from platform_core.locations.models import Location
+from tests.support.statements import sent_statements
 
 
 @pytest.fixture
@@ -107,19 +108,10 @@ def test_list_costs_the_same_statements_at_page_size_1_and_100(testapp, admin, a
         create(testapp, admin, name=f"Branch {number}")
     counts = {}
     for size in (1, 100):
-        statements = []
-        engine = app.registry["db_engine"]
-
-        def count(*args):
-            statements.append(args[2])
-
         testapp.get(f"/api/locations?page_size={size}", headers=admin.headers)  # warm-up: caches the total
-        event.listen(engine, "before_cursor_execute", count)
-        try:
+        with sent_statements(app.registry["db_engine"]) as statements:
             testapp.get(f"/api/locations?page_size={size}", headers=admin.headers)
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
-        counts[size] = len([s for s in statements if not s.lstrip().upper().startswith(("SAVEPOINT", "RELEASE"))])
+        counts[size] = len(statements)
     # The page query alone (row reads take no savepoint of the test's transaction); the total comes from the cache.
     assert counts[1] == counts[100] == 1
 

@@ -9,15 +9,26 @@ import functools
 import uuid
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, event, select, text
-from sqlalchemy.exc import CompileError, DBAPIError, IntegrityError, StatementError
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    event,
+    select,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import CompileError, DBAPIError, IntegrityError, StatementError
 from sqlalchemy.pool import NullPool
 
 from platform_core.audit.models import AuditEntry
 from platform_core.db.driver import COMPANION, RowWriter
 from platform_core.db.errors import conflict_from
 from platform_core.locations.models import Location
+from tests.support.statements import sent_statements
 
 TABLE = Location.__table__
 
@@ -31,12 +42,10 @@ def location(business, name="Quay"):
     return {"id": uuid.uuid4(), "business_id": business.id, "name": name, "timezone": "Europe/Lisbon"}
 
 
-def test_the_row_as_inserted_is_the_row_stored_defaults_included(db_connection, business):
+def test_the_row_as_inserted_is_the_row_stored_defaults_included(db_connection, business, sent):
     writer = RowWriter(TABLE)
-    statements = []
-    event.listen(db_connection, "before_cursor_execute", lambda *args: statements.append(args[2]))
     row = writer.insert(db_connection, location(business))
-    assert len(statements) == 1 and statements[0].startswith("INSERT INTO locations")
+    assert len(sent) == 1 and sent[0].startswith("INSERT INTO locations")
     stored = db_connection.execute(select(TABLE).where(TABLE.c.id == row["id"])).mappings().one()
     assert row["phone"] == "" == stored["phone"] and row["is_deleted"] is False and stored["is_deleted"] is False
     assert row["created_at"] is not None and row["created_at"].replace(tzinfo=None) == stored["created_at"].replace(
@@ -71,15 +80,8 @@ def stored(connection, table, row_id):
 @pytest.fixture
 def sent(db_connection):
     """The statements sent on the test's connection from here on (the test kit's savepoints left out)."""
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
-            statements.append(statement)
-
-    event.listen(db_connection, "before_cursor_execute", record)
-    yield statements
-    event.remove(db_connection, "before_cursor_execute", record)
+    with sent_statements(db_connection) as statements:
+        yield statements
 
 
 def on_postgresql(connection):

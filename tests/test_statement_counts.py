@@ -15,24 +15,17 @@ figures: docs/performance.md.
 """
 
 import pytest
-from sqlalchemy import event
+
+from tests.support.statements import sent_statements
 
 API = "/api/inventory/products"
-KIT_STATEMENTS = ("SAVEPOINT", "RELEASE", "ROLLBACK TO SAVEPOINT")
 
 
 @pytest.fixture
 def statements(db_connection):
     """The SQL statements sent on the test's connection, the test kit's savepoints left out."""
-    seen = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(KIT_STATEMENTS):
-            seen.append(statement)
-
-    event.listen(db_connection, "before_cursor_execute", record)
-    yield seen
-    event.remove(db_connection, "before_cursor_execute", record)
+    with sent_statements(db_connection) as seen:
+        yield seen
 
 
 @pytest.fixture
