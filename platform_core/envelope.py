@@ -10,6 +10,7 @@ contract and no traceback can reach a client.
 
 import datetime
 import decimal
+import functools
 import json
 import logging
 import math
@@ -25,6 +26,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from platform_core.db.errors import conflict_from
 from platform_core.errors import APIError, NotAuthenticated, Unavailable
+from platform_core.tracebacks import drop_tracebacks
 
 log = logging.getLogger(__name__)
 
@@ -129,13 +131,46 @@ def _serializer(value, default=None, **kw):
     return _dumps(value)
 
 
-@exception_view_config(APIError)
+def error_view(*exception_types):
+    """An exception view of ``exception_types`` (a decorator) whose exception lets go of its traceback when the
+    request ends.
+
+    Pyramid keeps the exception and ``sys.exc_info()`` on the request
+    (``request.exception``, ``request.exc_info``; pyramid_retry reads them
+    after the request to decide on a replay), and the traceback's frames
+    hold the request: every error response would otherwise leave the whole
+    request in a reference cycle (:mod:`platform_core.tracebacks`). A
+    finished callback keeps the exception and drops its traceback, once the
+    error view has logged it.
+    """
+
+    def register(view):
+        @functools.wraps(view)
+        def forgetting_view(exc, request):
+            request.add_finished_callback(_drop_traceback)
+            return view(exc, request)
+
+        for exception_type in exception_types:
+            exception_view_config(exception_type)(forgetting_view)
+        return forgetting_view
+
+    return register
+
+
+def _drop_traceback(request):
+    exc_info = request.__dict__.get("exc_info")
+    if exc_info is not None:
+        request.exc_info = (exc_info[0], exc_info[1], None)
+    drop_tracebacks(request.__dict__.get("exception"))
+
+
+@error_view(APIError)
 def api_error_view(exc, request):
     """Any :class:`APIError`, raised by the core or a plugin."""
     return render_error(request, exc.status, exc.code, exc.message, exc.errors, exc.headers)
 
 
-@exception_view_config(HTTPException)
+@error_view(HTTPException)
 def http_exception_view(exc, request):
     """Pyramid's own HTTP exceptions: unknown routes, wrong methods, denials."""
     status = exc.status_code
@@ -152,23 +187,21 @@ def http_exception_view(exc, request):
     return render_error(request, status, code, message, headers=headers)
 
 
-@exception_view_config(IntegrityError)
+@error_view(IntegrityError)
 def integrity_error_view(exc, request):
     """A unique or foreign-key violation the code did not foresee (a race): 409, never 500."""
     err = conflict_from(exc)
     return render_error(request, err.status, err.code, err.message, err.errors)
 
 
-@exception_view_config(decimal.InvalidOperation)
+@error_view(decimal.InvalidOperation)
 def invalid_number_view(exc, request):
     """NaN or an infinity reached a comparison (a Range validator, a column): the input's fault."""
     return render_error(request, 400, "validation_error", "Validation failed",
                         {"_": ["Numbers must be finite"]})
 
 
-@exception_view_config(RedisConnectionError)
-@exception_view_config(RedisTimeoutError)
-@exception_view_config(OperationalError)
+@error_view(RedisConnectionError, RedisTimeoutError, OperationalError)
 def backing_service_down_view(exc, request):
     """The database or Redis could not be reached: 503, never a traceback."""
     log.error("backing service unavailable: %s", type(exc).__name__, exc_info=exc)
@@ -176,7 +209,7 @@ def backing_service_down_view(exc, request):
     return render_error(request, err.status, err.code, err.message, headers={"Retry-After": "5"})
 
 
-@exception_view_config(Exception)
+@error_view(Exception)
 def server_error_view(exc, request):
     """Anything unexpected: logged in full with the request id, answered plainly."""
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:

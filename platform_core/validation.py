@@ -13,6 +13,7 @@ import colander
 import orjson
 
 from platform_core.errors import BadRequest, ValidationFailed
+from platform_core.tracebacks import drop_tracebacks
 
 _JSON_CONTENT_TYPE = re.compile(r"^application/([a-z0-9.+-]*\+)?json$")
 
@@ -82,8 +83,10 @@ def validate_request(request, schema=None, **kwargs):
         for name, message in invalid.asdict(translate=_plain(request.localizer.translate)).items():
             location, _, field = name.partition(".")
             request.errors.add(location, field, message)
+        drop_tracebacks(invalid)  # its frames hold this request
     else:
         request.validated.update(deserialized)
+
 
 
 #: colander's messages (by message id) for a value of the wrong JSON type, some of which quote Python's

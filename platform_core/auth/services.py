@@ -31,7 +31,7 @@ def normalise_email(email):
 class AccountService:
     def __init__(self, request):
         registry = request.registry
-        self.request = request
+        self.mailer = request.mailer
         self.db = request.dbsession
         self.clock = request.clock
         self.passwords = registry["auth.passwords"]
@@ -81,7 +81,7 @@ class AccountService:
     def send_verification(self, user):
         token = self.mail_tokens.issue(VERIFY_EMAIL, user)
         link = f"{self.settings.public_url}/verify-email?token={token}"
-        self.request.mailer.send(
+        self.mailer.send(
             user.email,
             "Verify your email address",
             f"Hello {user.full_name},\n\nConfirm your address by opening this link:\n{link}\n\n"
@@ -227,7 +227,7 @@ class AccountService:
     def send_password_link(self, user, subject, reason):
         token = self.mail_tokens.issue_reset(user)
         link = f"{self.settings.public_url}/reset-password?token={token}"
-        self.request.mailer.send(
+        self.mailer.send(
             user.email,
             subject,
             f"Hello {user.full_name},\n\n{reason} Choose a new password here:\n{link}\n\n"

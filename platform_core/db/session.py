@@ -105,10 +105,7 @@ def _close_read_session(session):
 
 
 def _request_info(request):
-    info = {"request": request}
-    if request is not None:
-        info[REDIS] = request.registry["redis"]
-    return info
+    return {REDIS: request.registry["redis"]} if request is not None else {}
 
 
 def refuse_if_read_only(session):

@@ -1,0 +1,24 @@
+"""Letting go of an error's traceback once it has been handled, so that the request is freed with it.
+
+A traceback keeps every frame it passed through, and the frames keep their
+locals: the request, its session, the response. An exception kept after it
+was handled (Pyramid keeps it on the request, colander keeps each nested
+error) therefore keeps the whole request in a reference cycle that only the
+garbage collector can free, which under load is most of what it has to do
+(docs/performance.md, "Garbage").
+"""
+
+
+def drop_tracebacks(error):
+    """Forget the tracebacks of ``error``, of the errors it was raised from or during, and of those nested in it
+    (colander's ``children``, and errors quoted in its message's ``mapping``). The errors themselves stay."""
+    pending, seen = [error], set()
+    while pending:
+        error = pending.pop()
+        if error is None or id(error) in seen:
+            continue
+        seen.add(id(error))
+        error.__traceback__ = None
+        pending += (error.__cause__, error.__context__, *getattr(error, "children", ()))
+        mapping = getattr(getattr(error, "msg", None), "mapping", None) or {}
+        pending += [value for value in mapping.values() if isinstance(value, BaseException)]
