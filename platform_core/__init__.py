@@ -18,6 +18,7 @@ warnings.filterwarnings("ignore", message="'cgi' is deprecated", category=Deprec
 from pyramid.config import Configurator  # noqa: E402
 
 from platform_core.request_class import fold_request_properties  # noqa: E402
+from platform_core.startup import freeze_startup_objects  # noqa: E402
 from platform_core.settings import check_secrets, get_list, resolve_environment_references  # noqa: E402
 
 
@@ -69,4 +70,7 @@ def main(global_config=None, **settings):
             config.include(name)
         # Every request property in one request class, made once (not one class per request).
         fold_request_properties(config)
-        return config.make_wsgi_app()
+        app = config.make_wsgi_app()
+    # What startup built lives as long as the process: out of the collector's passes from now on.
+    freeze_startup_objects()
+    return app
