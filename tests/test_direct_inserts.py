@@ -154,6 +154,21 @@ def test_listeners_are_seen_on_sessions_with_and_without_a_dispatcher_of_their_o
     with listening(own, "before_flush", listener):
         assert unperformed_listeners(own, Location) == [listener]
         assert unperformed_listeners(TenantSession(), Location) == []
+    # One listener swapped for another between two checks (the same number of them): the new one is seen.
+    def other(*args):
+        pass
+
+    with listening(TenantSession, "after_flush", listener):
+        assert unperformed_listeners(TenantSession(), Location) == [listener]
+    with listening(TenantSession, "after_flush", other):
+        assert unperformed_listeners(TenantSession(), Location) == [other]
+    assert unperformed_listeners(TenantSession(), Location) == []
+    # On the model's mapper or its instances, after the model was checked: seen too (SQLAlchemy wraps them).
+    with listening(Location, "before_insert", listener):
+        assert len(unperformed_listeners(TenantSession(), Location)) == 1
+    with listening(Location, "init", listener):
+        assert len(unperformed_listeners(TenantSession(), Location)) == 1
+    assert unperformed_listeners(TenantSession(), Location) == []
 
 
 def test_listeners_that_concern_a_model_keep_it_out_of_direct_inserts(dbsession):

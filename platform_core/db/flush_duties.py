@@ -30,8 +30,15 @@ _FLUSH_EVENTS = ("before_flush", "after_flush", "after_flush_postexec", "before_
 #: :mod:`platform_core.db.write_connection`) never fires.
 _TRANSACTION_EVENTS = ("after_transaction_create", "after_begin", "before_commit", "after_commit", "after_rollback",
                        "after_soft_rollback", "after_transaction_end")
+_SESSION_EVENTS = (*_FLUSH_EVENTS, *_TRANSACTION_EVENTS)
 #: Mapper events that would fire for an ORM insert of the model.
 _INSERT_EVENTS = ("before_insert", "after_insert")
+#: Events of the model's instances; a direct insert makes none.
+_INSTANCE_EVENTS = ("init", "init_failure")
+#: model -> (its mapper's event dispatcher, its instances').
+_DISPATCHERS = {}
+#: (session class, model) -> (the listeners found last, the unaccounted ones among them).
+_VERDICTS = {}
 
 
 def performed_by_direct_inserts(*except_for):
@@ -51,45 +58,66 @@ def unperformed_listeners(session, model):
     any ``before_insert``/``after_insert`` listener of the model's mapper, and
     any ``init``/``init_failure`` listener of its instances but SQLAlchemy's
     own (a direct insert makes no instance).
-    """
-    dispatch = _listeners_of(session)
-    skipped = [
-        listener
-        for name in (*_FLUSH_EVENTS, *_TRANSACTION_EVENTS)
-        for listener in getattr(dispatch, name)
-        if listener not in _PERFORMED or issubclass(model, _PERFORMED[listener])
-    ]
-    mapper = inspect(model)
-    skipped += [listener for name in _INSERT_EVENTS for listener in getattr(mapper.dispatch, name)]
-    instances = mapper.class_manager.dispatch
-    skipped += [listener for name in ("init", "init_failure") for listener in getattr(instances, name)
-                if listener not in _SQLALCHEMY_INIT]
-    return skipped
 
-
-#: The attribute of a session class holding the event dispatcher of a blank instance (see :func:`_listeners_of`).
-_CLASS_LISTENERS = "_platform_class_listeners"
-
-
-def _listeners_of(session):
-    """The event dispatcher that lists ``session``'s listeners, without making it one of its own.
-
-    SQLAlchemy gives a session its own dispatcher on first use (an event
-    fired, a listener added to that session), keeping it in the instance's
-    ``__dict__``; until then the session has only its class's listeners,
-    which the dispatcher of a blank instance of the class lists as they are
-    now (its collections are the class's own). A request session that only
-    inserts directly never needs a dispatcher of its own: making one for
-    this check cost a create some 30 calls. The blank instance's dispatcher
-    is kept on the class (``sessionmaker`` makes a class per factory), and
-    goes with it.
+    Listeners can be added and removed at any time, so each call lists them
+    all, as tuples compared with those of the last call for the same
+    session class and model: only sorting them again is saved (with
+    :func:`_class_lists`, about 1 % of a create's instructions).
     """
     own = vars(session).get("dispatch")
-    if own is not None:
-        return own
-    cls = type(session)
-    dispatch = cls.__dict__.get(_CLASS_LISTENERS)
-    if dispatch is None:
-        dispatch = cls.__new__(cls).dispatch
-        setattr(cls, _CLASS_LISTENERS, dispatch)
-    return dispatch
+    if own is None:
+        session_listeners = tuple(map(tuple, _class_lists(type(session))))
+    else:
+        session_listeners = tuple([tuple(getattr(own, name)) for name in _SESSION_EVENTS])
+    mapper_events, instance_events = _dispatchers_of(model)
+    found = (session_listeners,
+             tuple([tuple(getattr(mapper_events, name)) for name in _INSERT_EVENTS]),
+             tuple([tuple(getattr(instance_events, name)) for name in _INSTANCE_EVENTS]))
+    key = (type(session), model)
+    known = _VERDICTS.get(key)
+    if known is None or known[0] != found:
+        known = _VERDICTS[key] = (found, tuple(_unaccounted(model, *found)))
+    return list(known[1])
+
+
+def _unaccounted(model, session_listeners, insert_listeners, instance_listeners):
+    return [
+        *(listener for listeners in session_listeners for listener in listeners
+          if listener not in _PERFORMED or issubclass(model, _PERFORMED[listener])),
+        *(listener for listeners in insert_listeners for listener in listeners),
+        *(listener for listeners in instance_listeners for listener in listeners if listener not in _SQLALCHEMY_INIT),
+    ]
+
+
+def _dispatchers_of(model):
+    """The event dispatchers of ``model``'s mapper and of its instances (looked up once per model)."""
+    dispatchers = _DISPATCHERS.get(model)
+    if dispatchers is None:
+        mapper = inspect(model)
+        dispatchers = _DISPATCHERS[model] = (mapper.dispatch, mapper.class_manager.dispatch)
+    return dispatchers
+
+
+#: The attribute of a session class holding its listener lists (see :func:`_class_lists`).
+_CLASS_LISTS = "_platform_class_listener_lists"
+
+
+def _class_lists(session_class):
+    """The lists of ``session_class``'s own listeners of each session event checked, as SQLAlchemy keeps them.
+
+    A session without a dispatcher of its own (SQLAlchemy makes one on first
+    use: an event fired, a listener added to that session) has only its
+    class's listeners. SQLAlchemy keeps those of one event in one list per
+    class, changed in place when a listener is added to or removed from the
+    class or a base class; a blank instance's dispatcher shows it as the
+    ``parent_listeners`` of each event (a private attribute:
+    ``tests/test_direct_inserts.py`` pins what this relies on). Read once
+    per class (``sessionmaker`` makes a class per factory) and kept on it,
+    they cost a check one C-level copy each instead of a call.
+    """
+    lists = session_class.__dict__.get(_CLASS_LISTS)
+    if lists is None:
+        blank = session_class.__new__(session_class).dispatch
+        lists = tuple(getattr(blank, name).parent_listeners for name in _SESSION_EVENTS)
+        setattr(session_class, _CLASS_LISTS, lists)
+    return lists
