@@ -3,9 +3,9 @@
 Building the app (every plugin's modules, the SQLAlchemy metadata, the
 routes, the OpenAPI document) leaves some 160,000 objects the collector
 tracks, and they live as long as the process. A full collection walks every
-tracked object: on a bench server about one in three thousand requests
-stopped all four threads for some 100 ms to walk them again
-(docs/performance.md, "Garbage"). ``gc.freeze()`` moves them to the
+tracked object: measured in-process, one in some 6,000 creates stopped
+every thread for about 100 ms to walk them again (docs/performance.md,
+session 7). ``gc.freeze()`` moves them to the
 permanent generation, which no pass visits; what requests create later is
 collected as before.
 """

@@ -30,6 +30,7 @@ _FLUSH_EVENTS = ("before_flush", "after_flush", "after_flush_postexec", "before_
 #: :mod:`platform_core.db.write_connection`) never fires.
 _TRANSACTION_EVENTS = ("after_transaction_create", "after_begin", "before_commit", "after_commit", "after_rollback",
                        "after_soft_rollback", "after_transaction_end")
+#: Every session event a direct insert must account for, in the order the checks list them.
 _SESSION_EVENTS = (*_FLUSH_EVENTS, *_TRANSACTION_EVENTS)
 #: Mapper events that would fire for an ORM insert of the model.
 _INSERT_EVENTS = ("before_insert", "after_insert")
@@ -81,6 +82,7 @@ def unperformed_listeners(session, model):
 
 
 def _unaccounted(model, session_listeners, insert_listeners, instance_listeners):
+    """Of the listeners found (tuples per event), those a direct insert of ``model`` would skip."""
     return [
         *(listener for listeners in session_listeners for listener in listeners
           if listener not in _PERFORMED or issubclass(model, _PERFORMED[listener])),
