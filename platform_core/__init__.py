@@ -18,8 +18,8 @@ warnings.filterwarnings("ignore", message="'cgi' is deprecated", category=Deprec
 from pyramid.config import Configurator  # noqa: E402
 
 from platform_core.request_class import fold_request_properties  # noqa: E402
-from platform_core.startup import freeze_startup_objects  # noqa: E402
 from platform_core.settings import check_secrets, get_list, resolve_environment_references  # noqa: E402
+from platform_core.startup import freeze_startup_objects  # noqa: E402
 
 
 def main(global_config=None, **settings):

@@ -131,17 +131,19 @@ def _serializer(value, default=None, **kw):
     return _dumps(value)
 
 
-def error_view(*exception_types):
+def _error_view(*exception_types):
     """An exception view of ``exception_types`` (a decorator) whose exception lets go of its traceback when the
     request ends.
 
     Pyramid keeps the exception and ``sys.exc_info()`` on the request
-    (``request.exception``, ``request.exc_info``; pyramid_retry reads them
-    after the request to decide on a replay), and the traceback's frames
+    (``request.exception``, ``request.exc_info``; pyramid_retry reads the
+    exception after the request to decide on a replay), and the traceback's frames
     hold the request: every error response would otherwise leave the whole
     request in a reference cycle (:mod:`platform_core.tracebacks`). A
     finished callback keeps the exception and drops its traceback, once the
-    error view has logged it.
+    error view has logged it. Private: venusian records the module that
+    calls ``exception_view_config``, this one, so a plugin's scan would skip
+    views decorated with it.
     """
 
     def register(view):
@@ -164,13 +166,13 @@ def _drop_traceback(request):
     drop_tracebacks(request.__dict__.get("exception"))
 
 
-@error_view(APIError)
+@_error_view(APIError)
 def api_error_view(exc, request):
     """Any :class:`APIError`, raised by the core or a plugin."""
     return render_error(request, exc.status, exc.code, exc.message, exc.errors, exc.headers)
 
 
-@error_view(HTTPException)
+@_error_view(HTTPException)
 def http_exception_view(exc, request):
     """Pyramid's own HTTP exceptions: unknown routes, wrong methods, denials."""
     status = exc.status_code
@@ -187,21 +189,21 @@ def http_exception_view(exc, request):
     return render_error(request, status, code, message, headers=headers)
 
 
-@error_view(IntegrityError)
+@_error_view(IntegrityError)
 def integrity_error_view(exc, request):
     """A unique or foreign-key violation the code did not foresee (a race): 409, never 500."""
     err = conflict_from(exc)
     return render_error(request, err.status, err.code, err.message, err.errors)
 
 
-@error_view(decimal.InvalidOperation)
+@_error_view(decimal.InvalidOperation)
 def invalid_number_view(exc, request):
     """NaN or an infinity reached a comparison (a Range validator, a column): the input's fault."""
     return render_error(request, 400, "validation_error", "Validation failed",
                         {"_": ["Numbers must be finite"]})
 
 
-@error_view(RedisConnectionError, RedisTimeoutError, OperationalError)
+@_error_view(RedisConnectionError, RedisTimeoutError, OperationalError)
 def backing_service_down_view(exc, request):
     """The database or Redis could not be reached: 503, never a traceback."""
     log.error("backing service unavailable: %s", type(exc).__name__, exc_info=exc)
@@ -209,7 +211,7 @@ def backing_service_down_view(exc, request):
     return render_error(request, err.status, err.code, err.message, headers={"Retry-After": "5"})
 
 
-@error_view(Exception)
+@_error_view(Exception)
 def server_error_view(exc, request):
     """Anything unexpected: logged in full with the request id, answered plainly."""
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:

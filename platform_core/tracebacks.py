@@ -11,14 +11,23 @@ garbage collector can free, which under load is most of what it has to do
 
 def drop_tracebacks(error):
     """Forget the tracebacks of ``error``, of the errors it was raised from or during, and of those nested in it
-    (colander's ``children``, and errors quoted in its message's ``mapping``). The errors themselves stay."""
+    (colander's ``children``, an exception group's ``exceptions``, and errors quoted in its message's
+    ``mapping``). The errors themselves stay. Only exceptions are followed, whatever else another library's
+    error carries under those names: this runs in a finished callback, where raising would lose the response."""
     pending, seen = [error], set()
     while pending:
         error = pending.pop()
-        if error is None or id(error) in seen:
+        if not isinstance(error, BaseException) or id(error) in seen:
             continue
         seen.add(id(error))
         error.__traceback__ = None
-        pending += (error.__cause__, error.__context__, *getattr(error, "children", ()))
-        mapping = getattr(getattr(error, "msg", None), "mapping", None) or {}
-        pending += [value for value in mapping.values() if isinstance(value, BaseException)]
+        mapping = getattr(getattr(error, "msg", None), "mapping", None)
+        pending += (error.__cause__, error.__context__, *_items(getattr(error, "children", None)),
+                    *_items(getattr(error, "exceptions", None)), *_items(getattr(mapping, "values", None)))
+
+
+def _items(found):
+    """The items of a list, tuple or mapping's ``values`` method; nothing for anything else."""
+    if callable(found):
+        found = found()
+    return tuple(found) if isinstance(found, (list, tuple, type({}.values()))) else ()

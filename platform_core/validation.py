@@ -88,7 +88,6 @@ def validate_request(request, schema=None, **kwargs):
         request.validated.update(deserialized)
 
 
-
 #: colander's messages (by message id) for a value of the wrong JSON type, some of which quote Python's
 #: own error (``5 is not a string: {'sku': ''}``), and what a client reads instead.
 PLAIN_MESSAGES = {

@@ -21,7 +21,7 @@ from sqlalchemy import event, inspect
 from platform_core.audit.models import AuditEntry
 from platform_core.db.driver import RowWriter
 from platform_core.db.flush_duties import performed_by_direct_inserts
-from platform_core.db.history import unloaded_history
+from platform_core.db.history import pending_history
 from platform_core.db.mixins import Audited, TenantScoped, utcnow
 from platform_core.db.tenancy import TenantSession, acting_user
 
@@ -74,7 +74,7 @@ def _created_changes(model, value_of):
 def _updated_changes(obj):
     changes = {}
     for key, redacted in _recorded_columns(type(obj)):
-        history = unloaded_history(obj, key)
+        history = pending_history(obj, key)
         if history.has_changes():
             old = history.deleted[0] if history.deleted else None
             new = history.added[0] if history.added else None

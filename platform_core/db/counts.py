@@ -11,7 +11,7 @@ from sqlalchemy import event
 
 from platform_core.db.cache import REDIS, after_commit
 from platform_core.db.flush_duties import performed_by_direct_inserts
-from platform_core.db.history import unloaded_history
+from platform_core.db.history import pending_history
 from platform_core.db.mixins import SoftDeletable, TenantScoped
 from platform_core.db.tenancy import BUSINESS, TenantSession
 from platform_core.redis_client import run_script
@@ -46,7 +46,7 @@ def cached_total(session, table, compute):
 def _changes_membership(obj):
     if not isinstance(obj, SoftDeletable):
         return False
-    return unloaded_history(obj, "is_deleted").has_changes()
+    return pending_history(obj, "is_deleted").has_changes()
 
 
 def rows_changed(session, *touched):
