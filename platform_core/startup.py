@@ -5,9 +5,8 @@ routes, the OpenAPI document) leaves some 160,000 objects the collector
 tracks, and they live as long as the process. A full collection walks every
 tracked object: measured in-process, one in some 6,000 creates stopped
 every thread for about 100 ms to walk them again (docs/performance.md,
-session 7). ``gc.freeze()`` moves them to the
-permanent generation, which no pass visits; what requests create later is
-collected as before.
+session 7). ``gc.freeze()`` moves them to the permanent generation, which
+no pass visits; what requests create later is collected as before.
 """
 
 import gc

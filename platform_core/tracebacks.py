@@ -21,13 +21,12 @@ def drop_tracebacks(error):
             continue
         seen.add(id(error))
         error.__traceback__ = None
-        mapping = getattr(getattr(error, "msg", None), "mapping", None)
-        pending += (error.__cause__, error.__context__, *_items(getattr(error, "children", None)),
-                    *_items(getattr(error, "exceptions", None)), *_items(getattr(mapping, "values", None)))
+        pending += (error.__cause__, error.__context__, *_nested(error))
 
 
-def _items(found):
-    """The items of a list, tuple or mapping's ``values`` method; nothing for anything else."""
-    if callable(found):
-        found = found()
-    return tuple(found) if isinstance(found, (list, tuple, type({}.values()))) else ()
+def _nested(error):
+    """The errors ``error`` holds besides its cause and context, by the kinds named above."""
+    children, grouped = getattr(error, "children", None), getattr(error, "exceptions", None)
+    mapping = getattr(getattr(error, "msg", None), "mapping", None)
+    return (*(children if isinstance(children, list) else ()), *(grouped if isinstance(grouped, tuple) else ()),
+            *(mapping.values() if isinstance(mapping, dict) else ()))
