@@ -68,9 +68,9 @@ def seconds(text):
 class Server:
     """A server process of ours: started in its own session, stopped by its pid."""
 
-    def __init__(self, name, argv, port, env, log_path, pidfile):
+    def __init__(self, name, argv, port, env, log_path, pidfile, cpus):
         self.name, self.argv, self.port, self.env = name, argv, port, env
-        self.log_path, self.pidfile = log_path, pidfile
+        self.log_path, self.pidfile, self.cpus = log_path, pidfile, cpus
         self.proc = None
         self.started_at = None
 
@@ -78,7 +78,8 @@ class Server:
         self.started_at = time.perf_counter()
         with open(self.log_path, "ab") as handle:
             self.proc = subprocess.Popen(self.argv, env=self.env, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL, start_new_session=True)
+                                         stdin=subprocess.DEVNULL, start_new_session=True,
+                                         preexec_fn=lambda: os.sched_setaffinity(0, self.cpus))
         with open(self.pidfile, "a") as handle:
             handle.write(f"{self.proc.pid}\n")
         return self
@@ -105,9 +106,23 @@ class Server:
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
 
-    def cpu_seconds(self):
+    def usage(self):
+        """(user CPU s, kernel CPU s, context switches) of the process so far, all its threads.
+
+        The switches are summed over the live threads; waitress keeps its threads for the
+        process's life, so none are lost between two readings.
+        """
         fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        tick = os.sysconf("SC_CLK_TCK")
+        switches = 0
+        for task in Path(f"/proc/{self.pid}/task").iterdir():
+            try:
+                for line in (task / "status").read_text().splitlines():
+                    if line.startswith(("voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:")):
+                        switches += int(line.split()[-1])
+            except FileNotFoundError:  # a thread that ended between listing and reading
+                continue
+        return int(fields[11]) / tick, int(fields[12]) / tick, switches
 
     def memory_mb(self):
         """(VmRSS, VmHWM) in MiB, from /proc/<pid>/status."""
@@ -180,6 +195,75 @@ def flush_redis(redis_url):
     redis.Redis.from_url(redis_url).flushdb()
 
 
+# -- CPUs ------------------------------------------------------------------------------
+
+
+class Placement:
+    """Which CPUs the server under test gets, and which the load and the services share.
+
+    Why pin: unpinned on this 2-core machine, the four waitress threads, wrk,
+    PostgreSQL and Redis all migrated between the cores, the GIL changed hands
+    across them, and the same code's CPU per create moved by a third from one
+    server start to the next, in either app (docs/performance.md, session 7).
+    Pinned, the server under test has the last CPU to itself (one process with
+    a GIL runs Python on one core at a time anyway) and everything driving or
+    serving it shares the others. Both apps are placed the same way, and only
+    one of them is under load at a time.
+    """
+
+    def __init__(self, pin, service_pids):
+        cpus = sorted(os.sched_getaffinity(0))
+        self.pinned = pin and len(cpus) >= 2
+        self.server_cpus = {cpus[-1]} if self.pinned else set(cpus)
+        self.load_cpus = set(cpus[:-1]) if self.pinned else set(cpus)
+        self.services = [int(pid) for pid in service_pids.split()]
+        self.saved = {}
+
+    def describe(self):
+        if not self.pinned:
+            return "unpinned"
+        return (f"servers on CPU {','.join(map(str, sorted(self.server_cpus)))}; wrk"
+                f"{', PostgreSQL, Redis' if self.saved else ''} on CPU {','.join(map(str, sorted(self.load_cpus)))}")
+
+    def pin_services(self):
+        """PostgreSQL (postmaster, its processes, and so the backends it forks later) and Redis to the load's CPUs."""
+        if not self.pinned:
+            return
+        for tid in self._threads_of(self.services):
+            try:
+                self.saved.setdefault(tid, os.sched_getaffinity(tid))
+                os.sched_setaffinity(tid, self.load_cpus)
+            except (ProcessLookupError, PermissionError) as exc:
+                log(f"could not pin thread {tid} of the services: {exc}")
+
+    def restore_services(self):
+        for tid, cpus in self.saved.items():
+            try:
+                os.sched_setaffinity(tid, cpus)
+            except ProcessLookupError:  # a backend that ended, or services already stopped
+                pass
+        self.saved = {}
+
+    @staticmethod
+    def _threads_of(pids):
+        """Every thread of ``pids`` and of their direct children."""
+        processes = set(pids)
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+                continue
+            if parent in processes:
+                processes.add(int(stat.parent.name))
+        threads = []
+        for pid in processes:
+            try:
+                threads += [int(task.name) for task in Path(f"/proc/{pid}/task").iterdir()]
+            except FileNotFoundError:
+                continue
+        return threads
+
+
 # -- load ------------------------------------------------------------------------------
 
 
@@ -201,9 +285,10 @@ class Endpoint:
 class Load:
     """Runs wrk against a server and reads its JSON line; tracks the server's CPU time."""
 
-    def __init__(self, options, workdir):
+    def __init__(self, options, workdir, placement):
         self.options = options
         self.workdir = workdir
+        self.placement = placement
         self.tag = 0
 
     def wrk(self, server, endpoint, duration, cap=0, extra=()):
@@ -214,8 +299,9 @@ class Load:
         argv = ["wrk", f"-t{self.options.threads}", f"-c{self.options.connections}", f"-d{duration}s",
                 "--timeout", "10s", "-s", str(LUA), f"http://{HOST}:{server.port}", "--",
                 f"nthreads={self.options.threads}", *args]
-        cpu = server.cpu_seconds()
-        with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        before = server.usage()
+        with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              preexec_fn=lambda: os.sched_setaffinity(0, self.placement.load_cpus)) as process:
             try:
                 if cap:
                     # A thread that reached its cap stops, but wrk's main thread sleeps out -d:
@@ -233,18 +319,21 @@ class Load:
             except BaseException:
                 process.kill()
                 raise
-        cpu = server.cpu_seconds() - cpu
+        user, kernel, switches = (after - start for after, start in zip(server.usage(), before))
         lines = [line for line in stdout.splitlines() if line.startswith("{")]
         if process.returncode != 0 or not lines:
             sys.stderr.write(stdout + stderr)
             raise SystemExit(f"bench: wrk failed on {endpoint.name} ({server.name})")
         figures = json.loads(lines[-1])
-        figures["cpu_ms_per_request"] = round(1000 * cpu / max(figures["requests"], 1), 3)
+        requests = max(figures["requests"], 1)
+        figures["cpu_ms_per_request"] = round(1000 * (user + kernel) / requests, 3)
+        figures["kernel_cpu_share"] = round(kernel / max(user + kernel, 1e-9), 3)
+        figures["switches_per_request"] = round(switches / requests, 1)
         return figures
 
 
 def median_figures(runs):
-    keys = ("rps", "p50_ms", "p90_ms", "p99_ms", "cpu_ms_per_request")
+    keys = ("rps", "p50_ms", "p90_ms", "p99_ms", "cpu_ms_per_request", "kernel_cpu_share", "switches_per_request")
     out = {key: round(statistics.median(run[key] for run in runs), 3 if key != "rps" else 1) for key in keys}
     out["errors"] = sum(run["non_2xx"] + run["socket_errors"] for run in runs)
     out["requests"] = sum(run["requests"] for run in runs)
@@ -299,6 +388,8 @@ def parse_args(argv):
     parser.add_argument("--profile", default="", help="py-spy the platform under load for this long (e.g. 20s)")
     parser.add_argument("--profile-endpoint", default="list_p1", help="the endpoint --profile drives (default list_p1)")
     parser.add_argument("--no-anatomy", action="store_true", help="skip the statements-per-request step")
+    parser.add_argument("--no-pin", action="store_true",
+                        help="let the servers, wrk and the services float over all CPUs (see Placement)")
     parser.add_argument("--bare-token-cache", action="store_true",
                         help="the bare app memoizes token verification like the platform (bench/bare.py)")
     options = parser.parse_args(argv)
@@ -355,7 +446,9 @@ def main(argv=None):
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
+    placement = Placement(not options.no_pin, env.get("BENCH_SERVICE_PIDS", ""))
     try:
+        placement.pin_services()
         postgres, redis_version = None, None
         # 1. a fresh, migrated, seeded database and an empty Redis database
         recreate_database(env["BENCH_DATABASE_SERVER_URL"], database)
@@ -366,7 +459,8 @@ def main(argv=None):
               "python": python_platform.python_version(), "postgresql": postgres, "redis": redis_version,
               "redis_parser": "hiredis" if redis.utils.HIREDIS_AVAILABLE else "python",
               "wrk_threads": options.threads, "wrk_connections": options.connections,
-              "server": "waitress, 1 process, 4 threads", "duration_s": options.duration, "runs": options.runs,
+              "server": "waitress, 1 process, 4 threads", "cpus_placement": placement.describe(),
+              "duration_s": options.duration, "runs": options.runs,
               "businesses": options.businesses, "products_per_business": options.products, "big": options.big})
         (results / "env").write_text("".join(f"{name}={env[name]}\n" for name in (
             "BENCH_DATABASE_URL", "BENCH_REDIS_URL", "BENCH_SECRET", "BENCH_MAIL_DIR", "BENCH_WORKDIR")))
@@ -385,14 +479,14 @@ def main(argv=None):
         # 2. the servers, and the platform's time to its first request
         bare_argv = [str(VENV_BIN / "python"), str(HERE / "bare.py"), "--port", str(options.port + 1)]
         bare = Server("bare", bare_argv + (["--token-cache"] if options.bare_token_cache else []),
-                      options.port + 1, env, workdir / "bare.log", pidfile)
+                      options.port + 1, env, workdir / "bare.log", pidfile, placement.server_cpus)
         servers.append(bare.start())
         bare.wait_ready()
         startups = []
         platform = None
         for number in range(max(1, options.runs)):
             platform = Server("platform", [str(VENV_BIN / "pserve"), str(INI), f"http_port={options.port}"],
-                              options.port, env, workdir / "platform.log", pidfile)
+                              options.port, env, workdir / "platform.log", pidfile, placement.server_cpus)
             servers.append(platform.start())
             startups.append(round(platform.wait_ready(), 3))
             if number < max(1, options.runs) - 1:
@@ -403,7 +497,7 @@ def main(argv=None):
         endpoints, reader = build_endpoints(fixture, workdir, refresh_chunk, warm_chunk)
         smoke(platform, bare, endpoints, workdir)
         modules = installed_modules(platform, reader)
-        load = Load(options, workdir)
+        load = Load(options, workdir, placement)
 
         # 3. memory after the first requests
         served = 0
@@ -477,6 +571,7 @@ def main(argv=None):
     finally:
         for server in servers:
             server.stop()
+        placement.restore_services()
         if not options.keep_db:
             try:
                 drop_database(env["BENCH_DATABASE_SERVER_URL"], database)
@@ -642,6 +737,14 @@ def report(lines):
         cells += ([f"{bare['rps']:.1f}", f"{bare['p50_ms']:.1f}", f"{bare['cpu_ms_per_request']:.2f}",
                    f"**{line['ratio']:.2f}**"] if bare else ["–", "–", "–", "–"])
         out.append("| " + " | ".join(cells) + " |")
+    out += ["", "| endpoint | kernel share of CPU | context switches/req | bare kernel share | bare switches/req |",
+            "|---|---:|---:|---:|---:|"]
+    for line in lines:
+        if line["bench"] == "endpoint":
+            bare = line.get("bare")
+            cells = [line["endpoint"], f"{line['kernel_cpu_share']:.0%}", f"{line['switches_per_request']:.1f}"]
+            cells += [f"{bare['kernel_cpu_share']:.0%}", f"{bare['switches_per_request']:.1f}"] if bare else ["–", "–"]
+            out.append("| " + " | ".join(cells) + " |")
     for line in lines:
         if line["bench"] in ("scale", "startup", "memory", "done"):
             out.append("")
