@@ -2,16 +2,25 @@
 
 Hot, rarely changing facts (a user's roles, whether an account is active) are
 read from Redis on every request; code that changes the rows calls
-:func:`forget_after_commit` with the keys, and they are deleted once the
-change is committed, so every process reads the new state on its next
-request. Deleting only after the commit means no request can re-cache the
-old state in between.
+:func:`forget_after_commit` with the keys, and they are deleted at once and
+again once the change is committed, so every process reads the new state on
+its next request: the first delete fails the write if Redis cannot be
+reached, the second removes what a request may have re-cached in between.
+
+Once the database has committed, a Redis failure no longer fails the request
+(:func:`run_after_commit`): the write happened, and an error response would
+have the client retry it.
 """
 
+import logging
+
+from redis.exceptions import RedisError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from platform_core.db.flush_duties import performed_by_direct_inserts
+
+log = logging.getLogger(__name__)
 
 PENDING = "cache.after_commit"
 REDIS = "cache.redis"
@@ -29,6 +38,16 @@ def after_commit(session, action, *items):
 
 
 def forget_after_commit(session, *keys):
+    """Delete ``keys`` now, and again once the session's transaction commits.
+
+    Now: if Redis cannot be reached, the error fails the write, and no change
+    is committed while its old copies stay cached (for up to an hour). Again
+    after the commit: a request that read the old rows meanwhile may have
+    cached them anew.
+    """
+    redis = session.info.get(REDIS)
+    if redis is not None:
+        redis.delete(*keys)
     after_commit(session, _forget, *keys)
 
 
@@ -47,13 +66,24 @@ def defer_after_commit(session):
 
 
 def run_after_commit(session):
-    """Run the actions gathered by :func:`after_commit` (the transaction has committed)."""
+    """Run the actions gathered by :func:`after_commit` (the transaction has committed).
+
+    A Redis error is logged, not raised: the write stands and so does its
+    response. What it leaves behind is bounded: keys forgotten after the
+    commit were forgotten before it too (:func:`forget_after_commit`), and a
+    count version not bumped leaves a list's total one write behind until the
+    next write bumps it or the cached total expires.
+    """
     session.info.pop(DEFERRED, None)
     pending = session.info.pop(PENDING, None)
     redis = session.info.get(REDIS)
     if pending and redis is not None:
         for action, items in pending.items():
-            action(redis, items)
+            try:
+                action(redis, items)
+            except RedisError:
+                log.error("Redis failed after a commit: %s not done for %s", action.__name__,
+                          sorted(map(str, items)), exc_info=True)
 
 
 def drop_after_commit(session):

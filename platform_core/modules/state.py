@@ -9,6 +9,7 @@ import colander
 import orjson
 from sqlalchemy import select
 
+from platform_core.db.cache import forget_after_commit
 from platform_core.errors import APIError, ModuleDisabled, NotFound, ValidationFailed
 from platform_core.modules.discovery import dependents, requirements_closure
 from platform_core.modules.models import BusinessModule
@@ -124,11 +125,7 @@ class ModuleState:
         if not switched:
             return
         self.db.flush()
-        key = cache_key(business_id)
-        # Forget the cached set now and again once the change commits, so no
-        # process can keep (or re-cache) the state from before it.
-        self.redis.delete(key)
-        self.request.tm.get().addAfterCommitHook(lambda committed: self.redis.delete(key))
+        forget_after_commit(self.db, cache_key(business_id))
 
 
 def module_of_route(request):
