@@ -107,10 +107,12 @@ class Server:
         return self.proc is not None and self.proc.poll() is None
 
     def usage(self):
-        """(user CPU s, kernel CPU s, context switches) of the process so far, all its threads.
+        """(user CPU s, kernel CPU s, context switches) of the process so far.
 
-        The switches are summed over the live threads; waitress keeps its threads for the
-        process's life, so none are lost between two readings.
+        The CPU includes threads that have ended; the switches are summed over
+        the live threads only. waitress keeps its threads for the process's
+        life, so its are all counted; argon2's worker threads, started and
+        joined within each hash, are not (login's switches are a floor).
         """
         fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
         tick = os.sysconf("SC_CLK_TCK")
@@ -120,7 +122,7 @@ class Server:
                 for line in (task / "status").read_text().splitlines():
                     if line.startswith(("voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:")):
                         switches += int(line.split()[-1])
-            except FileNotFoundError:  # a thread that ended between listing and reading
+            except OSError:  # a thread that ended between listing and reading (ENOENT or ESRCH)
                 continue
         return int(fields[11]) / tick, int(fields[12]) / tick, switches
 
@@ -204,54 +206,66 @@ class Placement:
     Why pin: unpinned on this 2-core machine, the four waitress threads, wrk,
     PostgreSQL and Redis all migrated between the cores, the GIL changed hands
     across them, and the same code's CPU per create moved by a third from one
-    server start to the next, in either app (docs/performance.md, session 7).
-    Pinned, the server under test has the last CPU to itself (one process with
-    a GIL runs Python on one core at a time anyway) and everything driving or
-    serving it shares the others. Both apps are placed the same way, and only
-    one of them is under load at a time.
+    server start to the next, in either app (docs/performance.md, session 8).
+    Pinned, the server under test is the only process the bench puts on the
+    last CPU (one process with a GIL runs Python on one core at a time anyway),
+    and wrk, PostgreSQL and Redis share the others. Both apps are placed the
+    same way and only one is under load at a time; whether the load's CPUs
+    kept up is measured per run (:func:`idle_share`), since an app held back
+    by them would not be showing its own speed.
     """
 
     def __init__(self, pin, service_pids):
-        cpus = sorted(os.sched_getaffinity(0))
+        self.all_cpus = set(os.sched_getaffinity(0))
+        cpus = sorted(self.all_cpus)
         self.pinned = pin and len(cpus) >= 2
+        if pin and not self.pinned:
+            log("one CPU only: nothing pinned")
         self.server_cpus = {cpus[-1]} if self.pinned else set(cpus)
         self.load_cpus = set(cpus[:-1]) if self.pinned else set(cpus)
         self.services = [int(pid) for pid in service_pids.split()]
-        self.saved = {}
+        self.services_pinned = False
 
     def describe(self):
+        """For the meta line: where each part ran."""
         if not self.pinned:
             return "unpinned"
-        return (f"servers on CPU {','.join(map(str, sorted(self.server_cpus)))}; wrk"
-                f"{', PostgreSQL, Redis' if self.saved else ''} on CPU {','.join(map(str, sorted(self.load_cpus)))}")
+        services = ", PostgreSQL, Redis" if self.services_pinned else ""
+        return (f"servers on CPU {','.join(map(str, sorted(self.server_cpus)))}; "
+                f"wrk{services} on CPU {','.join(map(str, sorted(self.load_cpus)))}")
 
-    def pin_services(self):
-        """PostgreSQL (postmaster, its processes, and so the backends it forks later) and Redis to the load's CPUs."""
-        if not self.pinned:
-            return
+    def place_services(self):
+        """PostgreSQL and Redis on the load's CPUs (all CPUs when unpinned, undoing a run that was killed)."""
+        self.services_pinned = self._set_services(self.load_cpus) and self.pinned
+
+    def release_services(self):
+        """Every CPU back to the services, the backends and threads they started during the run included."""
+        self._set_services(self.all_cpus)
+
+    def _set_services(self, cpus):
+        placed = bool(self.services)
         for tid in self._threads_of(self.services):
             try:
-                self.saved.setdefault(tid, os.sched_getaffinity(tid))
-                os.sched_setaffinity(tid, self.load_cpus)
-            except (ProcessLookupError, PermissionError) as exc:
-                log(f"could not pin thread {tid} of the services: {exc}")
-
-    def restore_services(self):
-        for tid, cpus in self.saved.items():
-            try:
                 os.sched_setaffinity(tid, cpus)
-            except ProcessLookupError:  # a backend that ended, or services already stopped
-                pass
-        self.saved = {}
+            except ProcessLookupError:  # a backend that ended meanwhile
+                continue
+            except OSError as exc:  # not ours to move (EPERM), or outside our cpuset (EINVAL)
+                log(f"could not place thread {tid} of the services: {exc}")
+                placed = False
+        return placed
 
     @staticmethod
     def _threads_of(pids):
-        """Every thread of ``pids`` and of their direct children."""
+        """Every thread of ``pids`` and of their children.
+
+        Direct children are enough: PostgreSQL's processes (backends, checkpointer,
+        walwriter...) are all the postmaster's children, and Redis is one process.
+        """
         processes = set(pids)
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
                 parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+            except (OSError, IndexError, ValueError):
                 continue
             if parent in processes:
                 processes.add(int(stat.parent.name))
@@ -259,9 +273,26 @@ class Placement:
         for pid in processes:
             try:
                 threads += [int(task.name) for task in Path(f"/proc/{pid}/task").iterdir()]
-            except FileNotFoundError:
+            except OSError:
                 continue
         return threads
+
+
+def cpu_times(cpus):
+    """(idle, total) jiffies of ``cpus`` so far, from /proc/stat."""
+    idle = total = 0
+    for line in Path("/proc/stat").read_text().splitlines():
+        name, *values = line.split()
+        if name.startswith("cpu") and name[3:].isdigit() and int(name[3:]) in cpus:
+            numbers = [int(value) for value in values[:8]]
+            idle += numbers[3] + numbers[4]  # idle and iowait
+            total += sum(numbers)
+    return idle, total
+
+
+def idle_share(before, after):
+    idle, total = (end - start for end, start in zip(after, before))
+    return idle / total if total else 0.0
 
 
 # -- load ------------------------------------------------------------------------------
@@ -299,7 +330,7 @@ class Load:
         argv = ["wrk", f"-t{self.options.threads}", f"-c{self.options.connections}", f"-d{duration}s",
                 "--timeout", "10s", "-s", str(LUA), f"http://{HOST}:{server.port}", "--",
                 f"nthreads={self.options.threads}", *args]
-        before = server.usage()
+        before, load_before, started = server.usage(), cpu_times(self.placement.load_cpus), time.perf_counter()
         with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               preexec_fn=lambda: os.sched_setaffinity(0, self.placement.load_cpus)) as process:
             try:
@@ -319,6 +350,8 @@ class Load:
             except BaseException:
                 process.kill()
                 raise
+        wall = time.perf_counter() - started
+        load_idle = idle_share(load_before, cpu_times(self.placement.load_cpus))
         user, kernel, switches = (after - start for after, start in zip(server.usage(), before))
         lines = [line for line in stdout.splitlines() if line.startswith("{")]
         if process.returncode != 0 or not lines:
@@ -329,11 +362,15 @@ class Load:
         figures["cpu_ms_per_request"] = round(1000 * (user + kernel) / requests, 3)
         figures["kernel_cpu_share"] = round(kernel / max(user + kernel, 1e-9), 3)
         figures["switches_per_request"] = round(switches / requests, 1)
+        # Near 1: the server was the bottleneck. Lower with load_cpus_idle near 0: the load's CPUs were.
+        figures["server_busy"] = round((user + kernel) / wall, 3)
+        figures["load_cpus_idle"] = round(load_idle, 3)
         return figures
 
 
 def median_figures(runs):
-    keys = ("rps", "p50_ms", "p90_ms", "p99_ms", "cpu_ms_per_request", "kernel_cpu_share", "switches_per_request")
+    keys = ("rps", "p50_ms", "p90_ms", "p99_ms", "cpu_ms_per_request", "kernel_cpu_share", "switches_per_request",
+            "server_busy", "load_cpus_idle")
     out = {key: round(statistics.median(run[key] for run in runs), 3 if key != "rps" else 1) for key in keys}
     out["errors"] = sum(run["non_2xx"] + run["socket_errors"] for run in runs)
     out["requests"] = sum(run["requests"] for run in runs)
@@ -355,6 +392,8 @@ def measure(load, endpoint, platform, bare, options):
     if endpoint.bare:
         line["bare"] = {**median_figures(figures["bare"]), "token_cache": options.bare_token_cache}
         line["ratio"] = round(line["rps"] / line["bare"]["rps"], 3)
+        # The same comparison by the servers' own CPU, which a held-back load cannot move.
+        line["cpu_ratio"] = round(line["bare"]["cpu_ms_per_request"] / line["cpu_ms_per_request"], 3)
     # Anything else busy on the machine shows here (the bench itself keeps it near 2-3).
     line["loadavg_1m"] = round(os.getloadavg()[0], 2)
     return line
@@ -376,7 +415,7 @@ def parse_args(argv):
     parser.add_argument("--runs", type=int, default=3, help="runs per endpoint, medians reported (3)")
     parser.add_argument("--warmup", default="2s", help="unmeasured run before each endpoint's runs (2s)")
     parser.add_argument("--quick", action="store_true", help="development: 1 run of 3s, 1s warm-up, no big")
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads (2: the machine has 2 cores)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (2, on the load's CPU when pinned)")
     parser.add_argument("--connections", type=int, default=4, help="wrk connections (4: 2 per thread)")
     parser.add_argument("--memory-requests", type=int, default=None, help="requests before the RSS reading (10000)")
     parser.add_argument("--refresh-rate", type=int, default=1500,
@@ -448,7 +487,7 @@ def main(argv=None):
     signal.signal(signal.SIGHUP, on_signal)
     placement = Placement(not options.no_pin, env.get("BENCH_SERVICE_PIDS", ""))
     try:
-        placement.pin_services()
+        placement.place_services()
         postgres, redis_version = None, None
         # 1. a fresh, migrated, seeded database and an empty Redis database
         recreate_database(env["BENCH_DATABASE_SERVER_URL"], database)
@@ -571,7 +610,7 @@ def main(argv=None):
     finally:
         for server in servers:
             server.stop()
-        placement.restore_services()
+        placement.release_services()
         if not options.keep_db:
             try:
                 drop_database(env["BENCH_DATABASE_SERVER_URL"], database)
@@ -737,13 +776,15 @@ def report(lines):
         cells += ([f"{bare['rps']:.1f}", f"{bare['p50_ms']:.1f}", f"{bare['cpu_ms_per_request']:.2f}",
                    f"**{line['ratio']:.2f}**"] if bare else ["–", "–", "–", "–"])
         out.append("| " + " | ".join(cells) + " |")
-    out += ["", "| endpoint | kernel share of CPU | context switches/req | bare kernel share | bare switches/req |",
-            "|---|---:|---:|---:|---:|"]
+    out += ["", "| endpoint | server busy | load CPUs idle | kernel share | switches/req | bare busy | bare load idle "
+            "| bare kernel share | bare switches/req | ratio by CPU/req |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for line in lines:
         if line["bench"] == "endpoint":
             bare = line.get("bare")
-            cells = [line["endpoint"], f"{line['kernel_cpu_share']:.0%}", f"{line['switches_per_request']:.1f}"]
-            cells += [f"{bare['kernel_cpu_share']:.0%}", f"{bare['switches_per_request']:.1f}"] if bare else ["–", "–"]
+            cells = [line["endpoint"]] + [f"{line['server_busy']:.0%}", f"{line['load_cpus_idle']:.0%}",
+                                          f"{line['kernel_cpu_share']:.0%}", f"{line['switches_per_request']:.1f}"]
+            cells += ([f"{bare['server_busy']:.0%}", f"{bare['load_cpus_idle']:.0%}", f"{bare['kernel_cpu_share']:.0%}",
+                       f"{bare['switches_per_request']:.1f}", f"{line['cpu_ratio']:.2f}"] if bare else ["–"] * 5)
             out.append("| " + " | ".join(cells) + " |")
     for line in lines:
         if line["bench"] in ("scale", "startup", "memory", "done"):
