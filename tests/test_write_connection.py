@@ -11,7 +11,7 @@ import pytest
 import transaction
 from pyramid_retry import IRetryableError
 from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, func, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import registry, sessionmaker
 from transaction.interfaces import NoTransaction
 
@@ -200,7 +200,7 @@ def test_a_transaction_the_server_rolled_back_is_marked_for_a_retry(engine):
             first.execute(select(ROWS.c.label)).all()  # takes the snapshot
             with second.begin():
                 second.execute(ROWS.update().values(label="two"))
-            with pytest.raises(Exception) as raised:
+            with pytest.raises(OperationalError) as raised:  # SerializationFailure, SQLSTATE 40001
                 first.execute(ROWS.update().values(label="three"))
     assert raised.value.orig.sqlstate == "40001" and IRetryableError.providedBy(raised.value)
 
