@@ -1,4 +1,4 @@
-"""Redis keys that mirror database rows, forgotten when the transaction that changed them commits.
+"""Redis keys that mirror database rows, forgotten when a transaction changes them, and the Redis work after a commit.
 
 Hot, rarely changing facts (a user's roles, whether an account is active) are
 read from Redis on every request; code that changes the rows calls
@@ -43,7 +43,8 @@ def forget_after_commit(session, *keys):
     Now: if Redis cannot be reached, the error fails the write, and no change
     is committed while its old copies stay cached (for up to an hour). Again
     after the commit: a request that read the old rows meanwhile may have
-    cached them anew.
+    cached them anew. A session without a Redis client (``REDIS`` in its
+    ``info``) forgets nothing.
     """
     redis = session.info.get(REDIS)
     if redis is not None:
@@ -69,10 +70,11 @@ def run_after_commit(session):
     """Run the actions gathered by :func:`after_commit` (the transaction has committed).
 
     A Redis error is logged, not raised: the write stands and so does its
-    response. What it leaves behind is bounded: keys forgotten after the
-    commit were forgotten before it too (:func:`forget_after_commit`), and a
-    count version not bumped leaves a list's total one write behind until the
-    next write bumps it or the cached total expires.
+    response. What it leaves behind lasts until the keys expire at most: a
+    key forgotten before the commit (:func:`forget_after_commit`) stays
+    stale only if a concurrent request cached it again in between, and a
+    count version not bumped leaves a list's total one write behind until
+    the next write bumps it or the cached total expires.
     """
     session.info.pop(DEFERRED, None)
     pending = session.info.pop(PENDING, None)
@@ -82,8 +84,8 @@ def run_after_commit(session):
             try:
                 action(redis, items)
             except RedisError:
-                log.error("Redis failed after a commit: %s not done for %s", action.__name__,
-                          sorted(map(str, items)), exc_info=True)
+                log.exception("Redis failed after a commit: %s not done for %s", action.__name__,
+                              sorted(map(str, items)))
 
 
 def drop_after_commit(session):

@@ -1,8 +1,9 @@
 """Per-business module state: what is enabled, switching it, and the settings.
 
 The enabled set is read on every request to a plugin route, so it is cached
-in Redis (shared by every app process) and invalidated when the change
-commits: another process sees the change on its next request.
+in Redis (shared by every app process) and forgotten when it changes, at
+once and again after the commit: another process sees the change on its
+next request.
 """
 
 import colander
