@@ -79,7 +79,7 @@ class Server:
         with open(self.log_path, "ab") as handle:
             self.proc = subprocess.Popen(self.argv, env=self.env, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT,
                                          stdin=subprocess.DEVNULL, start_new_session=True,
-                                         preexec_fn=lambda: os.sched_setaffinity(0, self.cpus))
+                                         preexec_fn=on_cpus(self.cpus))
         with open(self.pidfile, "a") as handle:
             handle.write(f"{self.proc.pid}\n")
         return self
@@ -278,6 +278,11 @@ class Placement:
         return threads
 
 
+def on_cpus(cpus):
+    """A ``preexec_fn`` placing the child process (and the threads it starts) on ``cpus``."""
+    return lambda: os.sched_setaffinity(0, cpus)
+
+
 def cpu_times(cpus):
     """(idle, total) jiffies of ``cpus`` so far, from /proc/stat."""
     idle = total = 0
@@ -332,7 +337,7 @@ class Load:
                 f"nthreads={self.options.threads}", *args]
         before, load_before, started = server.usage(), cpu_times(self.placement.load_cpus), time.perf_counter()
         with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              preexec_fn=lambda: os.sched_setaffinity(0, self.placement.load_cpus)) as process:
+                              preexec_fn=on_cpus(self.placement.load_cpus)) as process:
             try:
                 if cap:
                     # A thread that reached its cap stops, but wrk's main thread sleeps out -d:
@@ -762,6 +767,12 @@ def save(results, stamp, lines):
     sys.stderr.write(markdown)
 
 
+def _scheduling_cells(figures):
+    """One app's busy share, load idle share, kernel share and switches, as report cells."""
+    return [f"{figures['server_busy']:.0%}", f"{figures['load_cpus_idle']:.0%}", f"{figures['kernel_cpu_share']:.0%}",
+            f"{figures['switches_per_request']:.1f}"]
+
+
 def report(lines):
     """The figures as Markdown tables (for docs/performance.md)."""
     out = [("| endpoint | req/s | p50 ms | p90 ms | p99 ms | errors | CPU ms/req | bare req/s | bare p50 ms "
@@ -781,10 +792,8 @@ def report(lines):
     for line in lines:
         if line["bench"] == "endpoint":
             bare = line.get("bare")
-            cells = [line["endpoint"]] + [f"{line['server_busy']:.0%}", f"{line['load_cpus_idle']:.0%}",
-                                          f"{line['kernel_cpu_share']:.0%}", f"{line['switches_per_request']:.1f}"]
-            cells += ([f"{bare['server_busy']:.0%}", f"{bare['load_cpus_idle']:.0%}", f"{bare['kernel_cpu_share']:.0%}",
-                       f"{bare['switches_per_request']:.1f}", f"{line['cpu_ratio']:.2f}"] if bare else ["–"] * 5)
+            cells = [line["endpoint"], *_scheduling_cells(line)]
+            cells += [*_scheduling_cells(bare), f"{line['cpu_ratio']:.2f}"] if bare else ["–"] * 5
             out.append("| " + " | ".join(cells) + " |")
     for line in lines:
         if line["bench"] in ("scale", "startup", "memory", "done"):
